@@ -1,0 +1,189 @@
+"""The main job: read, run every stage, store, report.
+
+>>> from newsprism import analyze
+>>> result = analyze(["corpus/"], db="newsprism.db", out="out/")
+>>> result.exit_code, len(result.stories)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .executors import get_executor
+from .model import Article, Rejection, Story
+from .pipeline import Context, Pipeline, Stage
+from .readers import read_paths
+from .stages import default_pipeline
+from .store import DEFAULT_DB, Store
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    db: str
+    articles: list[Article] = field(default_factory=list)  # this run's articles
+    stories: list[Story] = field(default_factory=list)  # stories this run touched
+    rejected: list[Rejection] = field(default_factory=list)
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seconds: float = 0.0
+    report_paths: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good, 1 partial (some inputs rejected)."""
+        return 1 if self.rejected else 0
+
+
+def analyze(
+    paths: Sequence[str | os.PathLike[str]],
+    db: str | os.PathLike[str] = DEFAULT_DB,
+    out: str | os.PathLike[str] | None = None,
+    engine: str = "local",
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    progress: bool | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> RunResult:
+    """Ingest ``paths`` into the store at ``db``, analyse, and write reports to ``out``."""
+    t0 = time.perf_counter()
+    settings = settings or Settings()
+    pipeline = pipeline or default_pipeline(settings)
+    pipeline.check()
+    inputs = [str(p) for p in paths]
+    store = Store(db)
+    try:
+        run_id = store.begin_run("analyze", inputs, engine)
+        executor = get_executor(engine, progress=progress, **(engine_options or {}))
+        try:
+            result = _run(store, run_id, executor, pipeline, inputs, settings)
+        finally:
+            executor.close()
+        result.seconds = time.perf_counter() - t0
+        counts = {
+            "articles": len(result.articles),
+            "stories": len(result.stories),
+            "rejected": len(result.rejected),
+            "seconds": round(result.seconds, 3),
+        }
+        store.finish_run(run_id, counts, "partial" if result.rejected else "ok")
+        if out is not None:
+            from .report import write_reports
+
+            result.report_paths = write_reports(Path(out), result, store)
+        return result
+    finally:
+        store.close()
+
+
+def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: list[str],
+         settings: Settings) -> RunResult:
+    read_stats: Counter[str] = Counter()
+    articles: dict[str, Article] = {}
+    rejected: list[Rejection] = []
+    pending: list[Article] = []
+    pending_rej: list[Rejection] = []
+    items = read_paths(inputs, settings, read_stats)
+    for item in executor.map_documents(pipeline.document_stages, items):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            pending_rej.append(item)
+            continue
+        prior = articles.get(item.id)
+        if prior is not None:
+            # the same content under a second name: one article, both inputs on record
+            if item.input != prior.input:
+                prior.metadata.setdefault("also_input", []).append(item.input)
+            read_stats["same_content_inputs"] += 1
+            continue
+        articles[item.id] = item
+        pending.append(item)
+        if len(pending) >= settings.commit_every:
+            store.upsert_articles(pending, run_id)
+            store.add_rejections(run_id, pending_rej)
+            pending, pending_rej = [], []
+    store.upsert_articles(pending, run_id)
+    store.add_rejections(run_id, pending_rej)
+
+    docs = list(articles.values())
+    previous_story = store.story_ids_of([d.id for d in docs])
+    ctx = Context(store=store, settings=settings, run_id=run_id)
+    for stage in pipeline.corpus_stages:
+        docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
+    store.upsert_articles(docs, run_id)
+
+    stories = assemble_stories(store, docs, previous_story)
+    for stage in pipeline.story_stages:
+        stories = _run_story_stage(stage, stories, store, ctx)
+    store.upsert_stories(stories, run_id)
+
+    stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
+    stats.update(pipeline.stats())
+    return RunResult(run_id=run_id, db=store.path, articles=docs, stories=stories, rejected=rejected, stats=stats)
+
+
+def _timed(stage: Stage, fn: Any, n: int) -> Any:
+    stage.ensure_setup()
+    t = time.perf_counter()
+    stage.stats["in"] += n
+    out = fn()
+    stage.stats["seconds"] += time.perf_counter() - t
+    stage.stats["out"] += len(out)
+    return out
+
+
+def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context) -> list[Story]:
+    stage.ensure_setup()
+    out = []
+    for story in stories:
+        members = store.get_articles(story.article_ids)
+        t = time.perf_counter()
+        stage.stats["in"] += 1
+        try:
+            story = stage.process_story(story, members, ctx)  # type: ignore[attr-defined]
+            stage.stats["out"] += 1
+        except Exception as exc:  # noqa: BLE001 - one story's failure is recorded, not fatal
+            stage.stats["failed"] += 1
+            story.metadata.setdefault("errors", []).append(f"{stage.name}: {type(exc).__name__}: {exc}")
+        stage.stats["seconds"] += time.perf_counter() - t
+        out.append(story)
+    return out
+
+
+def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:
+    """Build every story this run touched from all its members in the store.
+
+    Stories that lost all their members (articles moved elsewhere) are deleted.
+    """
+    touched = {d.story_id for d in docs if d.story_id} | set(previous.values())
+    stories: list[Story] = []
+    empty: list[str] = []
+    for sid in sorted(touched):
+        ids = store.story_article_ids(sid)
+        if not ids:
+            empty.append(sid)
+            continue
+        members = store.get_articles(ids)
+        stories.append(_story_from(sid, members))
+    store.delete_stories(empty)
+    return stories
+
+
+def _story_from(sid: str, members: list[Article]) -> Story:
+    dated = sorted(a.published for a in members if a.published)
+    titled = [a for a in members if a.title] or members
+    # the story is named after its earliest titled article (ties: by id), for stability
+    first = min(titled, key=lambda a: (a.published or "9999", a.id))
+    return Story(
+        id=sid,
+        title=first.title or first.display_title or "",
+        article_ids=[a.id for a in members],
+        first_seen=dated[0] if dated else None,
+        last_seen=dated[-1] if dated else None,
+    )

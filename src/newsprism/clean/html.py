@@ -1,0 +1,48 @@
+"""The ``html`` stage: main content and metadata of a saved page, via trafilatura."""
+
+from __future__ import annotations
+
+from ..errors import Errors, NewsprismError
+from ..model import Article
+from ..pipeline import DocumentStage
+
+
+def extract_html(html: str, url: str | None = None) -> dict:
+    """Return trafilatura's main text and metadata for one page ({} when nothing is found)."""
+    import trafilatura  # lazily: importing it costs ~0.3 s
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        favor_precision=False, deduplicate=False,
+    )
+    if doc is None:
+        return {}
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return d
+
+
+class HtmlExtract(DocumentStage):
+    """Turn ``raw_html`` into ``raw_text`` plus title, date, authors and site name."""
+
+    name = "html"
+    requires = ("raw_html",)
+    adds = ("raw_text", "title", "published", "authors", "outlet")
+
+    def process(self, doc: Article) -> Article:
+        if not doc.raw_html or doc.raw_text.strip():
+            return doc
+        self.stats["pages"] += 1
+        d = extract_html(doc.raw_html, doc.url)
+        text = (d.get("text") or "").strip()
+        if not text:
+            raise NewsprismError(Errors.E108, input=doc.input)
+        doc.raw_text = text
+        doc.title = doc.title or d.get("title") or None
+        doc.published = doc.published or d.get("date") or None
+        if not doc.authors and d.get("author"):
+            doc.authors = [a.strip() for a in str(d["author"]).split(";") if a.strip()]
+        doc.outlet = doc.outlet or d.get("sitename") or None
+        doc.url = doc.url or d.get("url") or None
+        if d.get("description"):
+            doc.metadata.setdefault("description", d["description"])
+        return doc

@@ -1,0 +1,180 @@
+"""The ``newsprism`` command. It parses arguments, calls the library and prints.
+
+Exit codes: 0 all good; 1 partial (some inputs were rejected); 2 usage error
+(bad option, missing path, unknown story); 3 the run failed (e.g. the store
+cannot be opened).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import Errors, NewsprismError, UsageError
+from .store import DEFAULT_DB
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="newsprism",
+    help="Compare many outlets' reports of the same events, fact by fact.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DB_OPTION = typer.Option(DEFAULT_DB, "--db", help="SQLite store file (created if missing).")
+
+
+def _fail(exc: NewsprismError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED)
+
+
+@app.command(epilog="Example: newsprism analyze examples/corpus --out out/")
+def analyze(
+    paths: list[Path] = typer.Argument(..., help="Files or directories (.txt, .html, .jsonl, .gz ...)."),
+    db: Path = DB_OPTION,
+    out: Optional[Path] = typer.Option(Path("out"), "--out", help="Directory for report.json and report.html."),
+    engine: str = typer.Option("local", "--engine", help="Executor: local, or ray (needs newsprism[ray])."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: join this Ray cluster."),
+    max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),
+    max_files: int = typer.Option(1_000_000, "--max-files", help="Read at most this many files."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Ingest PATHS, run every stage, store the results and write the reports.
+
+    Every input ends either as an article in the report or in its "rejected"
+    list with a reason; the exit code is 1 when anything was rejected.
+    """
+    from .analyze import analyze as run
+    from .config import Settings
+
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _fail(UsageError(Errors.E002, input=", ".join(missing)))
+    settings = Settings(max_document_bytes=int(max_doc_mb * 1024 * 1024), max_files=max_files)
+    options = {"address": address} if address else {}
+    try:
+        result = run([str(p) for p in paths], db=db, out=out, engine=engine, settings=settings,
+                     progress=None if not quiet else False, engine_options=options)
+    except NewsprismError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        multi = sum(1 for s in result.stories if len(s.article_ids) > 1)
+        typer.echo(
+            f"analysed {len(result.articles)} article(s) into {len(result.stories)} story(ies) "
+            f"({multi} with several articles); {len(result.rejected)} input(s) rejected; "
+            f"{result.seconds:.1f}s"
+        )
+        for r in result.rejected[:10]:
+            typer.echo(f"  rejected [{r.code}] {r.reason}", err=True)
+        if len(result.rejected) > 10:
+            typer.echo(f"  ... and {len(result.rejected) - 10} more (see report.json)", err=True)
+        typer.echo(f"store: {result.db}")
+        for p in result.report_paths:
+            typer.echo(f"report: {p}")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command(epilog="Example: newsprism stories --db newsprism.db --limit 20")
+def stories(
+    db: Path = DB_OPTION,
+    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many stories."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many stories first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON Lines instead of a table."),
+) -> None:
+    """List the stories in the store, largest first."""
+    store = _open(db)
+    rows = store.list_stories(limit=limit, offset=offset)
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no stories in the store")
+        return
+    for r in rows:
+        typer.echo(f"{r['id']}  {r['n_articles']:>3} article(s)  {r['last_seen'] or '-':<10}  {r['title']}")
+
+
+@app.command(epilog="Example: newsprism show s_3f2a9c1d0e4b5a67 --db newsprism.db")
+def show(
+    story_id: str = typer.Argument(..., help="A story id, as printed by `newsprism stories`."),
+    db: Path = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the story as report.json prints it."),
+) -> None:
+    """Show one story: its articles and what the comparison found."""
+    from .report import story_json
+
+    store = _open(db)
+    story = store.get_story(story_id)
+    if story is None:
+        _fail(UsageError(Errors.E004, story_id=story_id, db=str(db)))
+        return
+    articles = store.get_articles(story.article_ids)
+    if as_json:
+        typer.echo(json.dumps(story_json(story, articles), ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{story.title}\n{story.id} · {len(articles)} article(s)")
+    for a in articles:
+        typer.echo(f"\n== {a.outlet or 'unknown outlet'} · {a.published or 'undated'} · {a.id}")
+        typer.echo(a.title or a.display_title or "(no headline)")
+        text = a.clean_text or ""
+        typer.echo(text[:600] + (" ..." if len(text) > 600 else ""))
+    for key in ("facts", "conflicts", "quote_differences", "summary"):
+        items = getattr(story, key)
+        if items:
+            typer.echo(f"\n{key.replace('_', ' ')}: {len(items)}")
+            for it in items[:10]:
+                typer.echo(f"  - {it.get('text') or it.get('about') or it}")
+
+
+@app.command(epilog="Example: newsprism export --format parquet --out export/")
+def export(
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
+    out: Path = typer.Option(Path("export"), "--out", help="Directory to write into."),
+    db: Path = DB_OPTION,
+) -> None:
+    """Export articles and stories from the store (articles.*, stories.*)."""
+    from .export import FORMATS, export_store
+
+    if fmt not in FORMATS:
+        _fail(UsageError(Errors.E003, fmt=fmt, choices=", ".join(FORMATS)))
+    store = _open(db)
+    try:
+        paths = export_store(store, out, fmt)
+    except NewsprismError as exc:
+        _fail(exc)
+        return
+    for p in paths:
+        typer.echo(f"wrote {p}")
+
+
+def _open(db: Path):  # noqa: ANN202
+    from .store import Store
+
+    if not db.exists():
+        _fail(UsageError(Errors.E008, db=str(db), reason="no such file; run `newsprism analyze` first"))
+    try:
+        return Store(db)
+    except NewsprismError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,162 @@
+"""Stages and the pipeline that chains them.
+
+A stage is a small object with a ``name``, a ``kind``, the fields it
+``requires`` and the fields it ``adds``. There are three kinds:
+
+``document``
+    A pure function of one :class:`~newsprism.model.Article` plus the stage's
+    configuration (:meth:`DocumentStage.process`). Runs anywhere: locally, in a
+    process pool, or inside a Ray Data ``map_batches``.
+``corpus``
+    Sees every article of a run at once (:meth:`CorpusStage.run`), e.g. to
+    count lines that repeat across a site, collapse copies or group articles
+    into stories. It should work from small per-article records.
+``story``
+    A function of one :class:`~newsprism.model.Story` and its articles
+    (:meth:`StoryStage.process_story`), so it parallelises by story.
+
+Stages know nothing of how they are run. Executors (``newsprism.executors``)
+know nothing of what a stage does. A stage that raises
+:class:`~newsprism.errors.NewsprismError` (or anything else) for one article
+turns that article into a :class:`~newsprism.model.Rejection`; the batch goes on.
+
+Each stage keeps a :class:`collections.Counter` in ``self.stats`` for counts
+of its own (``self.stats["captions"] += 2``); executors add ``in``, ``out``,
+``rejected`` and ``seconds`` for every stage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .errors import Errors, NewsprismError
+from .model import Article, Rejection, Story
+
+#: Fields every reader fills, so any first stage may require them.
+READER_FIELDS = frozenset(
+    {"id", "input", "raw_text", "raw_html", "outlet", "title", "published", "authors", "url", "metadata"}
+)
+
+
+@dataclass
+class Context:
+    """What corpus and story stages may consult besides the articles."""
+
+    store: Any = None  # newsprism.store.Store, for incremental stages
+    settings: Any = None  # newsprism.config.Settings
+    run_id: int | None = None
+
+
+class Stage:
+    name: ClassVar[str] = "stage"
+    kind: ClassVar[str] = "document"
+    requires: ClassVar[tuple[str, ...]] = ()
+    adds: ClassVar[tuple[str, ...]] = ()
+    #: Resources one worker of this stage needs, honoured by executors that can.
+    resources: ClassVar[dict[str, float]] = {"num_cpus": 1}
+    #: Preferred batch size for batched executors.
+    batch_size: ClassVar[int] = 256
+
+    def __init__(self) -> None:
+        self.stats: Counter[str] = Counter()
+        self._ready = False
+
+    def setup(self) -> None:
+        """Load models or other heavy state. Called once per worker, lazily."""
+
+    def ensure_setup(self) -> None:
+        if not self._ready:
+            self.setup()
+            self._ready = True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} requires={self.requires} adds={self.adds}>"
+
+
+class DocumentStage(Stage):
+    kind = "document"
+
+    def process(self, doc: Article) -> Article:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class CorpusStage(Stage):
+    kind = "corpus"
+
+    def run(self, docs: list[Article], ctx: Context) -> list[Article]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class StoryStage(Stage):
+    kind = "story"
+
+    def process_story(self, story: Story, articles: list[Article], ctx: Context) -> Story:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass
+class Pipeline:
+    stages: list[Stage] = field(default_factory=list)
+
+    def check(self, provided: Iterable[str] = READER_FIELDS) -> None:
+        """Fail early if a stage requires a field that nothing before it adds."""
+        have = set(provided)
+        for stage in self.stages:
+            missing = [r for r in stage.requires if r not in have]
+            if missing:
+                raise NewsprismError(Errors.E006, stage=stage.name, missing=", ".join(missing))
+            have.update(stage.adds)
+
+    @property
+    def document_stages(self) -> list[DocumentStage]:
+        return [s for s in self.stages if isinstance(s, DocumentStage)]
+
+    @property
+    def corpus_stages(self) -> list[CorpusStage]:
+        return [s for s in self.stages if isinstance(s, CorpusStage)]
+
+    @property
+    def story_stages(self) -> list[StoryStage]:
+        return [s for s in self.stages if isinstance(s, StoryStage)]
+
+    def stats(self) -> dict[str, dict[str, float]]:
+        return {s.name: dict(s.stats) for s in self.stages}
+
+
+def reject(doc: Article, stage: Stage, exc: BaseException) -> Rejection:
+    """Turn a failure of ``stage`` on ``doc`` into a Rejection naming the input."""
+    if isinstance(exc, NewsprismError):
+        return Rejection(input=doc.input, reason=exc.message, code=exc.code, stage=stage.name)
+    err = NewsprismError(Errors.E202, input=doc.input, stage=stage.name, reason=f"{type(exc).__name__}: {exc}")
+    return Rejection(input=doc.input, reason=err.message, code=err.code, stage=stage.name)
+
+
+def apply_document_stages(
+    stages: Sequence[DocumentStage], docs: Iterable[Article]
+) -> Iterable[Article | Rejection]:
+    """Run document stages over a stream, one article at a time.
+
+    Shared by every executor: it is the per-batch body of a map step. Stats are
+    counted on the stage objects it is given.
+    """
+    import time
+
+    for doc in docs:
+        result: Article | Rejection = doc
+        for stage in stages:
+            stage.ensure_setup()
+            stage.stats["in"] += 1
+            t0 = time.perf_counter()
+            try:
+                result = stage.process(result)  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - one bad document never stops a batch
+                stage.stats["rejected"] += 1
+                result = reject(doc, stage, exc)
+            stage.stats["seconds"] += time.perf_counter() - t0
+            if isinstance(result, Rejection):
+                break
+            stage.stats["out"] += 1
+        yield result

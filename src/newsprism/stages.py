@@ -1,0 +1,13 @@
+"""The default pipeline: every stage that exists, in order."""
+
+from __future__ import annotations
+
+from .config import Settings
+from .pipeline import Pipeline
+
+
+def default_pipeline(settings: Settings | None = None) -> Pipeline:
+    from .clean import Clean, HtmlExtract
+    from .stories import GroupStories
+
+    return Pipeline([HtmlExtract(), Clean(), GroupStories()])

@@ -1,0 +1,322 @@
+"""The embedded store: one SQLite file, WAL mode, versioned schema.
+
+Queryable fields live in columns; the whole article or story also lives as
+JSON in ``data`` so that later stages can add fields without a migration.
+Writes happen in transactions of ``Settings.commit_every`` articles, so a
+killed run loses at most the open transaction and a rerun fills it in
+(articles are upserted by their stable id).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import Errors, NewsprismError
+from .model import Article, Rejection, Story, article_from_dict, story_from_dict, to_dict
+
+DEFAULT_DB = "newsprism.db"
+
+# Each entry migrates the schema from version i to i+1. Append only.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the foundation
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        command TEXT NOT NULL,
+        inputs TEXT NOT NULL,          -- JSON list of paths
+        engine TEXT,
+        status TEXT NOT NULL DEFAULT 'running',  -- running | ok | partial | failed
+        counts TEXT                    -- JSON object
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        input TEXT NOT NULL,
+        url TEXT,
+        outlet TEXT,
+        title TEXT,
+        published TEXT,
+        story_id TEXT,
+        canonical_id TEXT,
+        clean_text TEXT,
+        data TEXT NOT NULL,            -- the whole Article as JSON (raw_html left out)
+        first_run INTEGER REFERENCES runs(id),
+        last_run INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        first_seen TEXT,
+        last_seen TEXT,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL,
+        last_run INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX stories_last_seen ON stories(last_seen);
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        input TEXT NOT NULL,
+        code TEXT,
+        stage TEXT,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX rejections_run ON rejections(run_id);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+class Store:
+    """A newsprism store. Safe to open from several processes at once."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False, timeout: float = 60.0) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise NewsprismError(Errors.E008, db=self.path, reason=str(exc)) from exc
+
+    # -- schema ----------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        found = self.schema_version
+        if found > SCHEMA_VERSION:
+            raise NewsprismError(Errors.E005, db=self.path, found=found, supported=SCHEMA_VERSION)
+        if found == SCHEMA_VERSION or self.readonly:
+            return
+        with self.transaction():
+            found = self.schema_version  # another process may have migrated meanwhile
+            for version in range(found, SCHEMA_VERSION):
+                for statement in _split_sql(MIGRATIONS[version]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, retried while another writer holds the lock."""
+        for attempt in range(50):
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(min(0.05 * (attempt + 1), 1.0))
+        else:
+            self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- runs ------------------------------------------------------------------
+
+    def begin_run(self, command: str, inputs: Sequence[str], engine: str = "local") -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs(started, command, inputs, engine) VALUES (?, ?, ?, ?)",
+                (_now(), command, _dumps(list(inputs)), engine),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict[str, Any], status: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, counts = ?, status = ? WHERE id = ?",
+                (_now(), _dumps(counts), status, run_id),
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()
+        return [{**dict(r), "inputs": json.loads(r["inputs"]), "counts": json.loads(r["counts"] or "{}")}
+                for r in rows]
+
+    # -- articles --------------------------------------------------------------
+
+    def upsert_articles(self, articles: Iterable[Article], run_id: int | None = None) -> int:
+        rows = []
+        for a in articles:
+            d = to_dict(a)
+            d["raw_html"] = None
+            rows.append((a.id, a.input, a.url, a.outlet, a.title, a.published, a.story_id, a.canonical_id,
+                         a.clean_text, _dumps(d), run_id, run_id))
+        if not rows:
+            return 0
+        with self.transaction() as db:
+            db.executemany(
+                """INSERT INTO articles(id, input, url, outlet, title, published, story_id, canonical_id,
+                                        clean_text, data, first_run, last_run)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET input=excluded.input, url=excluded.url,
+                     outlet=excluded.outlet, title=excluded.title, published=excluded.published,
+                     story_id=COALESCE(excluded.story_id, articles.story_id),
+                     canonical_id=COALESCE(excluded.canonical_id, articles.canonical_id),
+                     clean_text=excluded.clean_text, data=excluded.data, last_run=excluded.last_run""",
+                rows,
+            )
+        return len(rows)
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_dict(json.loads(row["data"])) if row else None
+
+    def get_articles(self, ids: Sequence[str]) -> list[Article]:
+        out: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            q = f"SELECT id, data FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self.db.execute(q, chunk):
+                out[row["id"]] = article_from_dict(json.loads(row["data"]))
+        return [out[i] for i in ids if i in out]
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.db.execute(q, chunk))
+        return found
+
+    def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield article_from_dict(json.loads(row["data"]))
+            last = rows[-1]["id"]
+
+    def story_ids_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The story each of ``ids`` belongs to in the store (articles with none are left out)."""
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            q = f"SELECT id, story_id FROM articles WHERE story_id IS NOT NULL AND id IN ({','.join('?' * len(chunk))})"
+            found.update((r[0], r[1]) for r in self.db.execute(q, chunk))
+        return found
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY published, id", (story_id,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- stories ---------------------------------------------------------------
+
+    def upsert_stories(self, stories: Iterable[Story], run_id: int | None = None) -> int:
+        rows = [(s.id, s.title, s.first_seen, s.last_seen, len(s.article_ids), _dumps(to_dict(s)), run_id)
+                for s in stories]
+        if not rows:
+            return 0
+        with self.transaction() as db:
+            db.executemany(
+                """INSERT INTO stories(id, title, first_seen, last_seen, n_articles, data, last_run)
+                   VALUES (?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET title=excluded.title, first_seen=excluded.first_seen,
+                     last_seen=excluded.last_seen, n_articles=excluded.n_articles, data=excluded.data,
+                     last_run=excluded.last_run""",
+                rows,
+            )
+        return len(rows)
+
+    def delete_stories(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if ids:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in ids])
+
+    def get_story(self, story_id: str) -> Story | None:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return story_from_dict(json.loads(row["data"])) if row else None
+
+    def get_stories(self, ids: Sequence[str]) -> list[Story]:
+        return [s for s in (self.get_story(i) for i in ids) if s is not None]
+
+    def list_stories(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            """SELECT id, title, first_seen, last_seen, n_articles FROM stories
+               ORDER BY n_articles DESC, last_seen DESC, id LIMIT ? OFFSET ?""",
+            (limit, offset),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def story_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    # -- rejections ------------------------------------------------------------
+
+    def add_rejections(self, run_id: int, rejections: Iterable[Rejection]) -> int:
+        rows = [(run_id, r.input, r.code, r.stage, r.reason) for r in rejections]
+        if rows:
+            with self.transaction() as db:
+                db.executemany(
+                    "INSERT INTO rejections(run_id, input, code, stage, reason) VALUES (?,?,?,?,?)", rows
+                )
+        return len(rows)
+
+    def rejections(self, run_id: int | None = None) -> list[Rejection]:
+        if run_id is None:
+            rows = self.db.execute("SELECT * FROM rejections ORDER BY id").fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM rejections WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
+        return [Rejection(input=r["input"], reason=r["reason"], code=r["code"] or "E000", stage=r["stage"] or "")
+                for r in rows]
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
