@@ -137,10 +137,10 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield _rej(NewsprismError(Errors.E104, input=name, line=n, reason=exc.msg))
+                yield _rej(NewsprismError(Errors.E104, input=name, line=n, reason=exc.msg), where)
                 continue
             except RecursionError:
-                yield _rej(NewsprismError(Errors.E104, input=name, line=n, reason="nested too deeply"))
+                yield _rej(NewsprismError(Errors.E104, input=name, line=n, reason="nested too deeply"), where)
                 continue
             try:
                 yield record_to_article(rec, where, n)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from newsprism.errors import NewsprismError
+from newsprism.model import Article, Rejection, Segment, Story
+from newsprism.store import SCHEMA_VERSION, Store
+
+
+def art(i: int, **kw) -> Article:  # noqa: ANN003
+    return Article(id=f"a{i}", input=f"in{i}.txt", raw_text=f"text {i}", clean_text=f"text {i}",
+                   removed=[Segment("Share this", "navigation")], **kw)
+
+
+def test_new_store_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    assert s.schema_version == SCHEMA_VERSION
+    assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    s.upsert_articles([art(1), art(2)])
+    s.upsert_articles([art(1), art(2)])
+    assert s.article_count() == 2
+    got = s.get_article("a1")
+    assert got == art(1)
+    assert [a.id for a in s.get_articles(["a2", "a1", "zz"])] == ["a2", "a1"]
+    assert [a.id for a in s.iter_articles(batch=1)] == ["a1", "a2"]
+
+
+def test_story_assignment_survives_a_reingest_without_one(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    s.upsert_articles([art(1, story_id="s1")])
+    s.upsert_articles([art(1)])  # re-read before grouping: must not forget the story
+    assert s.story_ids_of(["a1"]) == {"a1": "s1"}
+
+
+def test_stories_and_runs_and_rejections(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    run = s.begin_run("analyze", ["x/"])
+    s.add_rejections(run, [Rejection(input="x/bad.bin", reason="x/bad.bin: binary", code="E103")])
+    s.upsert_stories([Story(id="s1", title="Bridge", article_ids=["a1", "a2"])], run)
+    s.finish_run(run, {"articles": 2}, "partial")
+    (r,) = s.runs()
+    assert r["status"] == "partial" and r["counts"] == {"articles": 2} and r["inputs"] == ["x/"]
+    assert s.rejections(run)[0].code == "E103"
+    assert s.list_stories()[0]["n_articles"] == 2
+    assert s.get_story("s1").title == "Bridge"
+    s.delete_stories(["s1"])
+    assert s.get_story("s1") is None
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "n.db"
+    Store(p).close()
+    db = sqlite3.connect(p)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(NewsprismError) as e:
+        Store(p)
+    assert e.value.code == "E005"
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "n.db"
+    p.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(NewsprismError) as e:
+        Store(p)
+    assert e.value.code == "E008" and str(p) in e.value.message
