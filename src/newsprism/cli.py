@@ -45,6 +45,8 @@ def analyze(
     engine: str = typer.Option("local", "--engine", help="Executor: local, or ray (needs newsprism[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: join this Ray cluster."),
     max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),
+    max_file_mb: float = typer.Option(2048.0, "--max-file-mb",
+                                      help="Stop reading one multi-record file after this many MB (decompressed)."),
     max_files: int = typer.Option(1_000_000, "--max-files", help="Read at most this many files."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
@@ -59,7 +61,8 @@ def analyze(
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         _fail(UsageError(Errors.E002, input=", ".join(missing)))
-    settings = Settings(max_document_bytes=int(max_doc_mb * 1024 * 1024), max_files=max_files)
+    settings = Settings(max_document_bytes=int(max_doc_mb * 1024 * 1024), max_files=max_files,
+                        max_decompressed_bytes=int(max_file_mb * 1024 * 1024))
     options = {"address": address} if address else {}
     try:
         result = run([str(p) for p in paths], db=db, out=out, engine=engine, settings=settings,

@@ -20,7 +20,7 @@ class Settings:
     max_document_bytes: int = 20 * 1024 * 1024
     #: Most files taken from the inputs of one run; the rest are rejected with E111.
     max_files: int = 1_000_000
-    #: Largest decompression ratio tolerated before a gzip file is treated as a bomb.
+    #: Most bytes read from one (decompressed) multi-record file; guards against gzip bombs.
     max_decompressed_bytes: int = 2 * 1024 * 1024 * 1024
     #: Articles written to the store per transaction.
     commit_every: int = 500

@@ -43,10 +43,10 @@ def _pick(rec: dict[str, Any], key: str, used: set[str]) -> Any:
     return None
 
 
-def _str(value: Any, where: str, field: str) -> str | None:
+def _str(value: Any, where: str, field: str, numbers: bool = False) -> str | None:
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         raise NewsprismError(Errors.E114, input=where, field=field, kind=type(value).__name__)
@@ -73,11 +73,11 @@ def record_to_article(rec: Any, where: str, line: int) -> Article:
     if not (text and text.strip()) and not (html and html.strip()):
         raise NewsprismError(Errors.E105, input=where, line=line)
     rid = _pick(rec, "id", used)
-    rid = _str(rid, where, "id") if rid is not None else None
+    rid = _str(rid, where, "id", numbers=True) if rid is not None else None
     title = _str(_pick(rec, "title", used), where, "title")
     url = _str(_pick(rec, "url", used), where, "url")
     outlet = _str(_pick(rec, "outlet", used), where, "outlet")
-    published = _str(_pick(rec, "published", used), where, "published")
+    published = _str(_pick(rec, "published", used), where, "published", numbers=True)
     authors = _authors(_pick(rec, "authors", used))
     body = text or ""
     metadata = {k: v for k, v in rec.items() if k not in used}
@@ -103,9 +103,13 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
     except OSError as exc:
         raise NewsprismError(Errors.E101, input=name, reason=exc.strerror or str(exc)) from exc
     n = 0
+    total = 0
     got_any = False
     with f:
         while True:
+            if total > settings.max_decompressed_bytes:
+                yield _rej(NewsprismError(Errors.E115, input=f"{name}:{n + 1}", limit=settings.max_decompressed_bytes))
+                return
             try:
                 raw = f.readline(limit + 1)
             except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
@@ -113,6 +117,7 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
                 return
             if not raw:
                 break
+            total += len(raw)
             n += 1
             where = f"{name}:{n}"
             if len(raw) > limit and not raw.endswith(b"\n"):
@@ -120,7 +125,8 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
                 try:
                     while True:
                         chunk = f.readline(1 << 20)
-                        if not chunk or chunk.endswith(b"\n"):
+                        total += len(chunk)
+                        if total > settings.max_decompressed_bytes or not chunk or chunk.endswith(b"\n"):
                             break
                 except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
                     pass
