@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ def analyze(
     pipeline: Pipeline | None = None,
     progress: bool | None = None,
     engine_options: dict[str, Any] | None = None,
+    reprocess: bool = False,
 ) -> RunResult:
     """Ingest ``paths`` into the store at ``db``, analyse, and write reports to ``out``."""
     t0 = time.perf_counter()
@@ -62,7 +63,7 @@ def analyze(
         run_id = store.begin_run("analyze", inputs, engine)
         executor = get_executor(engine, progress=progress, **(engine_options or {}))
         try:
-            result = _run(store, run_id, executor, pipeline, inputs, settings)
+            result = _run(store, run_id, executor, pipeline, inputs, settings, reprocess)
         finally:
             executor.close()
         result.seconds = time.perf_counter() - t0
@@ -83,14 +84,18 @@ def analyze(
 
 
 def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: list[str],
-         settings: Settings) -> RunResult:
+         settings: Settings, reprocess: bool) -> RunResult:
     read_stats: Counter[str] = Counter()
     articles: dict[str, Article] = {}
     rejected: list[Rejection] = []
     pending: list[Article] = []
     pending_rej: list[Rejection] = []
+    order: list[str] = []  # ids in reading order, so results don't depend on which were resumed
+    signature = pipeline.signature()
     items = read_paths(inputs, settings, read_stats)
-    for item in executor.map_documents(pipeline.document_stages, items):
+    if not reprocess:
+        items = _resume(items, store, signature, articles, order, read_stats, settings.commit_every)
+    for item in executor.map_documents(pipeline.document_stages, _tagged(items, signature, order)):
         if isinstance(item, Rejection):
             rejected.append(item)
             pending_rej.append(item)
@@ -111,7 +116,7 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     store.upsert_articles(pending, run_id)
     store.add_rejections(run_id, pending_rej)
 
-    docs = list(articles.values())
+    docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
     for stage in pipeline.corpus_stages:
@@ -126,6 +131,45 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
     stats.update(pipeline.stats())
     return RunResult(run_id=run_id, db=store.path, articles=docs, stories=stories, rejected=rejected, stats=stats)
+
+
+def _tagged(items: Iterable[Article | Rejection], signature: str, order: list[str]) -> Iterator[Article | Rejection]:
+    for item in items:
+        if isinstance(item, Article):
+            item.metadata["pipeline"] = signature
+            order.append(item.id)
+        yield item
+
+
+def _resume(items: Iterable[Article | Rejection], store: Store, signature: str, done: dict[str, Article],
+            order: list[str], stats: Counter[str], batch: int) -> Iterator[Article | Rejection]:
+    """Pass on only what the store does not already hold as processed by this same pipeline.
+
+    Articles found are loaded from the store into ``done`` instead, so a rerun after a crash
+    (or of the same input) only processes what is new.
+    """
+    buf: list[Article | Rejection] = []
+
+    def flush() -> Iterator[Article | Rejection]:
+        ids = [a.id for a in buf if isinstance(a, Article)]
+        stored = {a.id: a for a in store.get_articles(ids)} if ids else {}
+        for it in buf:
+            old = stored.get(it.id) if isinstance(it, Article) else None
+            if old is not None and old.metadata.get("pipeline") == signature and old.clean_text is not None:
+                if it.input != old.input and it.input not in old.metadata.get("also_input", []):
+                    old.metadata.setdefault("also_input", []).append(it.input)
+                done.setdefault(old.id, old)
+                order.append(old.id)
+                stats["resumed"] += 1
+            else:
+                yield it
+        buf.clear()
+
+    for item in items:
+        buf.append(item)
+        if len(buf) >= batch:
+            yield from flush()
+    yield from flush()
 
 
 def _timed(stage: Stage, fn: Any, n: int) -> Any:

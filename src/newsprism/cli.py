@@ -48,6 +48,8 @@ def analyze(
     max_file_mb: float = typer.Option(2048.0, "--max-file-mb",
                                       help="Stop reading one multi-record file after this many MB (decompressed)."),
     max_files: int = typer.Option(1_000_000, "--max-files", help="Read at most this many files."),
+    reprocess: bool = typer.Option(False, "--reprocess",
+                                   help="Redo articles the store already holds (default: reuse them)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Ingest PATHS, run every stage, store the results and write the reports.
@@ -66,7 +68,8 @@ def analyze(
     options = {"address": address} if address else {}
     try:
         result = run([str(p) for p in paths], db=db, out=out, engine=engine, settings=settings,
-                     progress=None if not quiet else False, engine_options=options)
+                     progress=None if not quiet else False, engine_options=options,
+                     reprocess=reprocess)
     except NewsprismError as exc:
         _fail(exc)
         return

@@ -59,6 +59,8 @@ class Stage:
     resources: ClassVar[dict[str, float]] = {"num_cpus": 1}
     #: Preferred batch size for batched executors.
     batch_size: ClassVar[int] = 256
+    #: Bump when the stage's output for the same input changes, so stored results are redone.
+    version: ClassVar[str] = "1"
 
     def __init__(self) -> None:
         self.stats: Counter[str] = Counter()
@@ -121,6 +123,15 @@ class Pipeline:
     @property
     def story_stages(self) -> list[StoryStage]:
         return [s for s in self.stages if isinstance(s, StoryStage)]
+
+    def signature(self) -> str:
+        """Identifies what the document stages do; stored articles with another signature are redone."""
+        import hashlib
+
+        from . import __version__
+
+        parts = [__version__] + [f"{s.name}:{s.version}" for s in self.document_stages]
+        return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
     def stats(self) -> dict[str, dict[str, float]]:
         return {s.name: dict(s.stats) for s in self.stages}
