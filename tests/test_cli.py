@@ -16,7 +16,7 @@ def run(*args: str):  # noqa: ANN201
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.mark.parametrize("command", ["analyze", "stories", "show", "export"])
+@pytest.mark.parametrize("command", ["analyze", "stories", "show", "export", "runs"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     r = run(command, "--help")
     assert r.exit_code == 0
@@ -53,6 +53,8 @@ def test_analyze_end_to_end_is_idempotent(mini_corpus: Path, tmp_path: Path) -> 
     assert r2.exit_code == 0 and count() == 3
     runs = sqlite3.connect(db).execute("select status from runs").fetchall()
     assert runs == [("ok",), ("ok",)]
+    listed = [json.loads(x) for x in run("runs", "--db", str(db), "--json").output.splitlines()]
+    assert [r["counts"]["articles"] for r in listed] == [3, 3]
     assert json.loads((out / "report.json").read_text())["stories"] == report["stories"]
 
 

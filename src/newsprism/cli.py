@@ -143,6 +143,22 @@ def show(
                 typer.echo(f"  - {it.get('text') or it.get('about') or it}")
 
 
+@app.command(epilog="Example: newsprism runs --db newsprism.db")
+def runs(
+    db: Path = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON Lines instead of a table."),
+) -> None:
+    """List the runs recorded in the store: when, what, status and counts."""
+    store = _open(db)
+    for r in store.runs():
+        if as_json:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        else:
+            c = r["counts"]
+            typer.echo(f"#{r['id']}  {r['started']}  {r['status']:<8} articles={c.get('articles', '-')} "
+                       f"stories={c.get('stories', '-')} rejected={c.get('rejected', '-')}  {' '.join(r['inputs'])}")
+
+
 @app.command(epilog="Example: newsprism export --format parquet --out export/")
 def export(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
