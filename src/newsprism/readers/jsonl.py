@@ -86,13 +86,20 @@ def record_to_article(rec: Any, where: str, line: int) -> Article:
         input=where,
         raw_text=body.replace("\r\n", "\n"),
         raw_html=html if not body else None,
-        outlet=outlet.strip() if outlet else None,
-        title=title.strip() if title else None,
-        published=published.strip() if published else None,
+        outlet=_clean(outlet),
+        title=_clean(title),
+        published=_clean(published),
         authors=authors,
         url=url,
         metadata={"source_file": where, **metadata},
     )
+
+
+def _clean(value: str | None) -> str | None:
+    """Strip a metadata string; whitespace-only (e.g. a lone "\\r") counts as missing."""
+    if value is None:
+        return None
+    return value.strip() or None
 
 
 def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
