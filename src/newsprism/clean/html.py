@@ -7,13 +7,17 @@ from ..model import Article
 from ..pipeline import DocumentStage
 
 
-def extract_html(html: str, url: str | None = None) -> dict:
+#: trafilatura's modes. Which one HtmlExtract uses is chosen by benchmarks/eval_extraction.py.
+MODES = ("default", "precision", "recall")
+
+
+def extract_html(html: str, url: str | None = None, mode: str = "precision") -> dict:
     """Return trafilatura's main text and metadata for one page ({} when nothing is found)."""
     import trafilatura  # lazily: importing it costs ~0.3 s
 
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_precision=False, deduplicate=False,
+        favor_precision=mode == "precision", favor_recall=mode == "recall", deduplicate=False,
     )
     if doc is None:
         return {}
@@ -27,16 +31,22 @@ class HtmlExtract(DocumentStage):
     name = "html"
     requires = ("raw_html",)
     adds = ("raw_text", "title", "published", "authors", "outlet")
+    version = "2"
+
+    def __init__(self, mode: str = "precision") -> None:
+        super().__init__()
+        self.mode = mode
 
     def process(self, doc: Article) -> Article:
         if not doc.raw_html or doc.raw_text.strip():
             return doc
         self.stats["pages"] += 1
-        d = extract_html(doc.raw_html, doc.url)
+        d = extract_html(doc.raw_html, doc.url, self.mode)
         text = (d.get("text") or "").strip()
         if not text:
             raise NewsprismError(Errors.E108, input=doc.input)
         doc.raw_text = text
+        doc.metadata["extracted_by"] = f"trafilatura:{self.mode}"
         doc.title = doc.title or d.get("title") or None
         doc.published = doc.published or d.get("date") or None
         if not doc.authors and d.get("author"):
