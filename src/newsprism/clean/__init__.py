@@ -47,6 +47,9 @@ def clean_article(doc: Article) -> Result:
         doc.metadata["origin_from"] = res.origin_from
     doc.credits = list(res.credits)
     doc.captions = list(res.captions)
+    for cap in doc.metadata.get("html_captions", []):
+        if cap not in doc.captions:
+            doc.captions.append(cap)
     if doc.outlet is None and res.origin and res.origin_from in ("licensing", "appeal"):
         # a syndication note or an outlet's own appeal names who made the text: the best label there is
         doc.outlet = res.origin

@@ -25,6 +25,24 @@ def extract_html(html: str, url: str | None = None, mode: str = "precision") -> 
     return d
 
 
+def figure_captions(html: str, limit: int = 50) -> list[str]:
+    """Text of the page's ``<figcaption>`` elements (the extractor drops them from the body)."""
+    import lxml.html  # a dependency of trafilatura
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, TypeError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+        return []
+    out: list[str] = []
+    for el in tree.iter("figcaption"):
+        text = " ".join(el.text_content().split())
+        if text and text not in out:
+            out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
 class HtmlExtract(DocumentStage):
     """Turn ``raw_html`` into ``raw_text`` plus title, date, authors and site name."""
 
@@ -53,6 +71,9 @@ class HtmlExtract(DocumentStage):
             doc.authors = [a.strip() for a in str(d["author"]).split(";") if a.strip()]
         doc.outlet = doc.outlet or d.get("sitename") or None
         doc.url = doc.url or d.get("url") or None
+        caps = figure_captions(doc.raw_html)
+        if caps:
+            doc.metadata["html_captions"] = caps
         if d.get("description"):
             doc.metadata.setdefault("description", d["description"])
         return doc

@@ -87,7 +87,35 @@ def split_units(raw: str) -> list[Unit]:
         else:
             units.append(Unit(text=text, lines=[i], block=block))
         blank = False
+    units = _rewrap(units)
     for u in units:
         u.words = len(u.text.split())
         u.key = key(u.text)
     return units
+
+
+def _rewrap(units: list[Unit]) -> list[Unit]:
+    """Join the lines of hard-wrapped paragraphs that the lower-case rule could not join.
+
+    Only in texts laid out in blank-line-separated blocks, and only for blocks whose lines
+    (all but the last) have the even width of a wrapped paragraph.
+    """
+    blocks: dict[int, list[Unit]] = {}
+    for u in units:
+        blocks.setdefault(u.block, []).append(u)
+    if len(blocks) < 3:
+        return units
+    out: list[Unit] = []
+    for group in blocks.values():
+        widths = [len(u.text) for u in group[:-1]]
+        raw_lines = sum(len(u.lines) for u in group)
+        if len(group) >= 2 and raw_lines >= 3 and all(50 <= w <= 100 for w in widths) \
+                and max(widths) - min(widths) <= 25:
+            head = group[0]
+            for u in group[1:]:
+                head.text += " " + u.text
+                head.lines.extend(u.lines)
+            out.append(head)
+        else:
+            out.extend(group)
+    return out
