@@ -43,6 +43,7 @@ class Errors:
     # E2xx: processing
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
+    E203 = "{input}: every line was classified as non-body ({kinds}); nothing is left to analyse."
 
 
 class NewsprismError(Exception):
