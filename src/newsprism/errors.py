@@ -41,6 +41,8 @@ class Errors:
     # E2xx: processing
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
+    # E401-E419: extract
+    E401 = "{input}: cannot extract facts: {reason}"
 
 
 class NewsprismError(Exception):
