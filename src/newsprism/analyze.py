@@ -92,10 +92,13 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     pending_rej: list[Rejection] = []
     order: list[str] = []  # ids in reading order, so results don't depend on which were resumed
     signature = pipeline.signature()
+    phases = pipeline.phases()
+    streamed: list[Any] = phases[0][1] if phases and phases[0][0] == "document" else []
+    later = phases[1:] if streamed else phases
     items = read_paths(inputs, settings, read_stats)
     if not reprocess:
         items = _resume(items, store, signature, articles, order, read_stats, settings.commit_every)
-    for item in executor.map_documents(pipeline.document_stages, _tagged(items, signature, order)):
+    for item in executor.map_documents(streamed, _tagged(items, signature, order)):
         if isinstance(item, Rejection):
             rejected.append(item)
             pending_rej.append(item)
@@ -119,12 +122,30 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
-    for stage in pipeline.corpus_stages:
-        docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
+    story_stages: list[Any] = []
+    for kind, stages in later:
+        if kind == "corpus":
+            for stage in stages:
+                docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
+        elif kind == "document":
+            # a second map, after a corpus stage (e.g. facts are extracted from text
+            # that cross-document boilerplate removal has already cleaned)
+            kept: list[Article] = []
+            late_rej: list[Rejection] = []
+            for item in executor.map_documents(stages, docs, total=len(docs)):
+                (late_rej if isinstance(item, Rejection) else kept).append(item)
+            if late_rej:
+                gone = {a.id for a in docs} - {a.id for a in kept}
+                store.delete_articles(gone)
+                rejected.extend(late_rej)
+                store.add_rejections(run_id, late_rej)
+            docs = kept
+        else:
+            story_stages = stages
     store.upsert_articles(docs, run_id)
 
     stories = assemble_stories(store, docs, previous_story)
-    for stage in pipeline.story_stages:
+    for stage in story_stages:
         stories = _run_story_stage(stage, stories, store, ctx)
     store.upsert_stories(stories, run_id)
 

