@@ -18,7 +18,7 @@ from typing import Any
 from .config import Settings
 from .executors import get_executor
 from .model import Article, Rejection, Story
-from .pipeline import Context, Pipeline, Stage
+from .pipeline import Context, Pipeline, Stage, apply_story_stage
 from .readers import read_paths
 from .stages import default_pipeline
 from .store import DEFAULT_DB, Store
@@ -146,7 +146,7 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
 
     stories = assemble_stories(store, docs, previous_story)
     for stage in story_stages:
-        stories = _run_story_stage(stage, stories, store, ctx)
+        stories = _run_story_stage(stage, stories, store, ctx, executor)
     store.upsert_stories(stories, run_id)
 
     stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
@@ -203,22 +203,14 @@ def _timed(stage: Stage, fn: Any, n: int) -> Any:
     return out
 
 
-def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context) -> list[Story]:
-    stage.ensure_setup()
-    out = []
-    for story in stories:
-        members = store.get_articles(story.article_ids)
-        t = time.perf_counter()
-        stage.stats["in"] += 1
-        try:
-            story = stage.process_story(story, members, ctx)  # type: ignore[attr-defined]
-            stage.stats["out"] += 1
-        except Exception as exc:  # noqa: BLE001 - one story's failure is recorded, not fatal
-            stage.stats["failed"] += 1
-            story.metadata.setdefault("errors", []).append(f"{stage.name}: {type(exc).__name__}: {exc}")
-        stage.stats["seconds"] += time.perf_counter() - t
-        out.append(story)
-    return out
+def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context, executor: Any = None
+                     ) -> list[Story]:
+    pairs = [(story, store.get_articles(story.article_ids)) for story in stories]
+    mapped = getattr(executor, "map_stories", None)
+    out = mapped(stage, pairs, ctx) if mapped is not None else None
+    if out is not None:  # the executor ran it (e.g. per story on Ray)
+        return out
+    return [apply_story_stage(stage, story, members, ctx) for story, members in pairs]  # type: ignore[arg-type]
 
 
 def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:

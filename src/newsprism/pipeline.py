@@ -189,3 +189,23 @@ def apply_document_stages(
                 break
             stage.stats["out"] += 1
         yield result
+
+
+def apply_story_stage(stage: StoryStage, story: Story, articles: list[Article], ctx: Context) -> Story:
+    """Run one story stage on one story; a failure is recorded on the story, not raised.
+
+    Shared by every executor, so a story comes out the same wherever it ran.
+    """
+    import time
+
+    stage.ensure_setup()
+    t = time.perf_counter()
+    stage.stats["in"] += 1
+    try:
+        story = stage.process_story(story, articles, ctx)
+        stage.stats["out"] += 1
+    except Exception as exc:  # noqa: BLE001 - one story's failure is recorded, not fatal
+        stage.stats["failed"] += 1
+        story.metadata.setdefault("errors", []).append(f"{stage.name}: {type(exc).__name__}: {exc}")
+    stage.stats["seconds"] += time.perf_counter() - t
+    return story
