@@ -194,6 +194,43 @@ def export(
     for p in paths:
         typer.echo(f"wrote {p}")
 
+@app.command(epilog="Example: newsprism serve --db newsprism.db --port 8000   (to allow uploads: "
+                     "NEWSPRISM_TOKEN=s3cret newsprism serve --ingest-token-env NEWSPRISM_TOKEN)")
+def serve(
+    db: Path = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default; 0.0.0.0 exposes it)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    ingest_token_env: Optional[str] = typer.Option(
+        None, "--ingest-token-env",
+        help="Name of an environment variable holding the API ingest token. Without it, the API is read-only."),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level: warning, info, debug."),
+) -> None:
+    """Serve the web interface and the JSON API (/api/, schema at /api/openapi.json) over a store.
+
+    The token is read from an environment variable, never from the command line, so it does
+    not show up in `ps`. POST /api/ingest then needs `Authorization: Bearer <token>`.
+    """
+    import os
+
+    if not db.exists():
+        _fail(UsageError(Errors.E008, db=str(db), reason="no such file; run `newsprism analyze` first"))
+    token = None
+    if ingest_token_env:
+        token = os.environ.get(ingest_token_env, "").strip()
+        if not token:
+            _fail(UsageError(Errors.E610, var=ingest_token_env))
+    try:
+        import uvicorn
+
+        from .web import create_app
+
+        web = create_app(str(db), ingest_token=token)
+    except NewsprismError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"serving {db} on http://{host}:{port}/ (ingest {'on, token required' if token else 'off'})")
+    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False)
+
 
 def _open(db: Path):  # noqa: ANN202
     from .store import Store

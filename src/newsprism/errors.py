@@ -55,6 +55,19 @@ class Errors:
     E203 = "{input}: every line was classified as non-body ({kinds}); nothing is left to analyse."
     # E401-E419: extract
     E401 = "{input}: cannot extract facts: {reason}"
+    # E6xx: web app and JSON API (returned as JSON {"error": {"code", "message"}} under /api/)
+    E601 = "Story {story_id!r} was not found."
+    E602 = "Article {article_id!r} was not found."
+    E603 = "The request body is larger than the limit of {limit} bytes."
+    E604 = "Ingest over the API is disabled; start `newsprism serve --ingest-token-env VAR` to enable it."
+    E605 = "Ingest needs the API token: send the header `Authorization: Bearer <token>`."
+    E606 = "The ingest token is not valid."
+    E607 = "Invalid request: {details}"
+    E608 = "Upload {name!r}: unsupported file type {suffix!r}; send .txt, .html, .htm, .jsonl or .gz files."
+    E609 = "No files were uploaded; send one or more files in the multipart field 'files'."
+    E610 = "The environment variable {var!r} given by --ingest-token-env is not set or is empty."
+    E611 = "Not found: {path}"
+    E612 = "Another ingest is running; try again when it has finished."
 
 
 class NewsprismError(Exception):
