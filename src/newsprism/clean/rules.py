@@ -161,7 +161,7 @@ _CREDIT = [
                r"(?: (?:from|in) [\w ,.'’-]{2,60})?[.;]?$", _I),
     re.compile(r"^\(?\s*(?:additional |with additional |extra )?reporting (?:by|from) (.{2,200}?)\s*\)?\.?$", _I),
     re.compile(r"^\(?\s*(?:compiled|edited|writing|editing|produced) by (.{2,120}?)\s*\)?\.?$", _I),
-    re.compile(r"^(?:[-–—]\s*)?with (?:reporting from |wires? from |files from )?"
+    re.compile(r"^(?:[-–—]\s*)?(?i:with) (?:(?i:reporting from|wires? from|files from) )?"
                r"((?:AFP|AP|Reuters|dpa|DPA|Bloomberg|ANSA|EFE|Xinhua|TASS|Kyodo|PA|UPI)(?:(?:,| and| &) ?"
                r"(?:AFP|AP|Reuters|dpa|DPA|Bloomberg|ANSA|EFE|Xinhua|TASS|Kyodo|PA|UPI))*)\.?$"),
     re.compile(r"^[-–—]\s*((?:the )?(?:Associated Press|AP|Reuters|AFP|Agence France-Presse|Bloomberg))\.?$", _I),
