@@ -146,6 +146,9 @@ _APPEAL_HEAD = re.compile(
     r"become a (?:member|supporter|patron|subscriber)(?: today| now)?[.!]?$)",
     _I,
 )
+#: Cheap test before APPEAL_CUES: every cue contains one of these (on lower-cased text).
+APPEAL_HINT = re.compile(r"donat|contribut|support|member|help us|your help|gift|reader-|journalism|chip in|"
+                         r"paywall|keep (?:our|this)|for (?:just|as little as)")
 APPEAL_CUES = re.compile(
     r"\b(?:donat\w*|contribut(?:e|ion|ions|ing)|support us|your support|supporting (?:us|our|the)|"
     r"become a (?:member|supporter|patron|subscriber)|help us|we need your help|"
@@ -199,7 +202,9 @@ _CONTACT_HEAD = re.compile(r"^(?:e-?mail|contact|tel|phone|call|write to|reach)\
 _EMBED_HINTS = ("pic.twitter", "t.co/", "(@", "instagram", "youtu", "tiktok", "post shared", "embedded")
 _LICENSING_HINTS = (
     "content created", "without charge", "licensing", "republish", "syndicat", "rights reserved", "©", "(c)",
-    "copyright", " by ", "originally", "permission", "may not be", "creative commons", "appeared",
+    "copyright", "distributed", "provided by", "produced by", "published by", "shared by", "shared with",
+    "shared under", "reproduced", "syndicated", "originally", "permission", "may not be", "creative commons",
+    "appeared",
 )
 _MEDIA_HINTS = ("photo", "image", "picture", "video", "footage", "illustration", "graphic", "screen", "credit",
                 "courtesy", "caption", "pictured")
