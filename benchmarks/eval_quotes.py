@@ -188,6 +188,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--stride", type=int, default=1, help="use every n-th article (quick runs on train)")
     ap.add_argument("--errors", type=int, default=0, help="print this many unmatched spans (use on train)")
     args = ap.parse_args()
     path = shared_dir() / "quotes" / f"polnear-{args.split}.jsonl.gz"
@@ -196,6 +197,7 @@ def main() -> int:
         return 0
     with gzip.open(path, "rt", encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
+    records = records[:: args.stride]
     if args.limit:
         records = records[: args.limit]
     print(f"PolNeAR {args.split}: {len(records)} articles ({path})")

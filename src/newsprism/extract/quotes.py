@@ -97,10 +97,34 @@ _NEEDS_THAT = frozenset({"find", "know", "show", "hold", "understand", "feel", "
                          "assume", "remind", "inform", "assure", "reveal", "suspect", "understand"})
 #: Cues followed by an addressee before the content ("told reporters that", "urged Congress to").
 _TAKES_OBJECT = frozenset({"tell", "ask", "urge", "warn", "assure", "inform", "remind", "advise", "reassure",
-                           "instruct", "promise", "accuse", "charge", "caution", "criticize", "criticise",
-                           "praise", "blame", "mock"})
+                           "instruct", "promise", "charge", "caution"})
 
+#: Stance verbs: what they take (an object phrase) is the content, to the end of the clause.
+_STANCE = """endorse praise criticize criticise blast slam attack condemn support back oppose reject defend thank
+welcome applaud dismiss denounce decry lambaste question challenge call label brand compare credit fault
+laud hail tout champion embrace disavow deride ridicule slam rebuke chide scold excoriate""".split()
+#: Intention verbs: the content is the "to ..." infinitive clause.
+_INTENT = """want plan seek decide decline refuse intend hope try aim offer vow promise pledge threaten agree
+expect prefer""".split()
+_STANCE_FORMS: dict[str, str] = {}
+for _base in _STANCE:
+    for _i, _f in enumerate(_inflect(_base)):
+        if _i >= 1 or _base in {"endorse", "praise", "criticize", "criticise", "blast", "slam", "condemn",
+                                "reject", "defend", "thank", "welcome", "dismiss", "denounce", "decry"}:
+            _STANCE_FORMS[_f] = _base  # bare and -s forms of "attack", "support", "call" are mostly nouns
+_STANCE_FORMS.update({"called for": "call for", "calls for": "call for", "calling for": "call for",
+                      "call for": "call for", "referring to": "refer to", "referred to": "refer to",
+                      "talked about": "talk about", "talks about": "talk about", "spoke about": "talk about"})
+_INTENT_FORMS: dict[str, str] = {}
+for _base in _INTENT:
+    for _f in _inflect(_base):
+        _INTENT_FORMS[_f] = _base
+_INTENT_FORMS.update({"tried": "try", "tries": "try", "sought": "seek"})
+for _f, _b in list(_STANCE_FORMS.items()) + list(_INTENT_FORMS.items()):
+    _FORMS.setdefault(_f, _b)
 _CUE_WORDS = sorted(_FORMS, key=len, reverse=True)
+_SPEECH_FORMS = frozenset(f for f, b in _FORMS.items() if b not in _STANCE and b not in _INTENT
+                          and f not in _STANCE_FORMS and f not in _INTENT_FORMS)
 _CUE = re.compile(r"\b(?P<cue>" + "|".join(re.escape(f) for f in _CUE_WORDS) + r"|"
                   + "|".join(re.escape(f.capitalize()) for f in _CUE_WORDS) + r")\b(?!\s+of\b)")
 _ACCORDING = re.compile(r"\b(?:according to|as reported by|as told to)\b", re.I)
@@ -127,7 +151,7 @@ _LEAD_SKIP = re.compile(r"^(?:\s|that\b|:|,)+", re.I)
 _ADVERBIAL_AFTER_CUE = re.compile(
     r"^\s*(?:(?:on|in|at|during|last|this|late|early|earlier|on\s+\w+)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|today|yesterday|recently|earlier|later|afterward|afterwards|previously|"
-    r"again|also|repeatedly|publicly|privately|bluntly|flatly|in a statement|in an interview|in a"
+    r"again|also|repeatedly|publicly|privately|bluntly|flatly|[a-z]+ly|in a statement|in an interview|in a"
     r"(?:n)? [\w-]+(?: [\w-]+)? (?:statement|interview|post|speech|letter|release|tweet|video)|on Twitter|"
     r"on X|on Facebook|on Instagram|on television|at a (?:[\w-]+ ){0,3}(?:rally|briefing|conference|event|"
     r"hearing|meeting))\b[,]?", re.I)
@@ -149,8 +173,23 @@ class Attribution:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # inner spans of quotation marks
 
 
+_DOUBLE_SINGLE = re.compile(r"''|``")
+
+
+def normalise_marks(text: str) -> str:
+    """Same-length copy of ``text`` where the old ``''`` / ````` `` ```` quotation style becomes curly marks."""
+    def repl(m: re.Match[str]) -> str:
+        i = m.start()
+        opening = m.group(0) == "``" or i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–-"
+        return " “" if opening else "” "
+    return _DOUBLE_SINGLE.sub(repl, text) if "''" in text or "``" in text else text
+
+
 def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """Spans (including the marks) of quotations; curly pairs may run over sentences, not paragraphs."""
+    """Spans (including the marks) of quotations; they may run over sentences but not paragraphs.
+
+    Mixed marks are accepted (an opening straight quote closed by a curly one and vice versa).
+    """
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         p, ps = para.group(0), para.start()
@@ -158,18 +197,13 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
         while i < len(p):
             ch = p[i]
             if ch in "“«" or (ch == '"' and (i == 0 or not p[i - 1].isalnum())):
-                close = "”" if ch == "“" else "»" if ch == "«" else '"'
-                j = p.find(close, i + 1)
-                if ch == "“":
-                    k = p.find("“", i + 1)
-                    if k != -1 and (j == -1 or k < j):
-                        # an unclosed opening mark: the quotation continues in the next paragraph
-                        j = -1 if j == -1 else j
-                if j == -1:
+                close = re.compile(r"»") if ch == "«" else re.compile(r"[”\"]|“(?=\s|$|[,.;:])")
+                cm = close.search(p, i + 1)
+                if cm is None:
                     spans.append((ps + i, ps + len(p)))
                     break
-                spans.append((ps + i, ps + j + 1))
-                i = j + 1
+                spans.append((ps + i, ps + cm.end()))
+                i = cm.end()
                 continue
             i += 1
     return spans
@@ -187,17 +221,27 @@ class QuoteFinder:
     """Finds attributions in one text. ``entities`` comes from :func:`extract_entities`."""
 
     def __init__(self, text: str, sentence_spans: Sequence[tuple[int, int]], entities: EntityIndex) -> None:
+        text = normalise_marks(text)
         self.text = text
         self.sentences = list(sentence_spans)
         self.entities = entities
         self.quotations = quotation_spans(text)
 
     # -- speakers ------------------------------------------------------------------------------------
-    def resolve(self, s: int, e: int, sentence_start: int) -> tuple[str | None, str | None]:
-        """Display name and entity key for the speaker phrase text[s:e]."""
+    def resolve(self, s: int, e: int, sentence_start: int, anchor: int | None = None) -> tuple[str | None, str | None]:
+        """Display name and entity key for the speaker phrase text[s:e].
+
+        Pronouns look for their antecedent before ``anchor`` (the start of the quote, when it comes first),
+        so a name inside the quotation is never taken for the speaker.
+        """
+        anchor = s if anchor is None else min(anchor, s)
         phrase = self.text[s:e].strip(" ,")
         if not phrase:
             return None, None
+        rel = re.search(r",?\s+(?:who|which|whose|whom)\s|\s\(", self.text[s:e])
+        if rel and rel.start() > 0:
+            e = s + rel.start()
+            phrase = self.text[s:e].strip(" ,")
         low = phrase.lower()
         mentions = self.entities.in_span(s, e)
         people = [m for m in mentions if m.label == PERSON]
@@ -212,12 +256,12 @@ class QuoteFinder:
         for pron, label in _POSS.items():
             mp = re.match(rf"{pron}\s+(\w[\w ]*)$", low)
             if mp:
-                ref = self._antecedent(s, label, sentence_start)
+                ref = self._antecedent(anchor, label, sentence_start)
                 if ref is not None:
                     return f"{ref[0]}’s {phrase.split(None, 1)[1]}", ref[1]
                 return phrase, None
         if low in _PRONOUNS:
-            ref = self._antecedent(s, _PRONOUNS[low], sentence_start)
+            ref = self._antecedent(anchor, _PRONOUNS[low], sentence_start)
             return (ref[0], ref[1]) if ref else (phrase, None)
         if _OUTLET_NOUNS.match(low):
             outlets = [m for m in self.entities.mentions if m.end <= s and m.label == "ORG"
@@ -241,7 +285,11 @@ class QuoteFinder:
 
     def _antecedent(self, pos: int, label: str, sentence_start: int) -> tuple[str, str] | None:
         if label == PERSON:
-            m = self.entities.nearest_person_before(pos)
+            # never a name inside a quotation: "“If Donald realizes this ...,” he said"
+            outside = [x for x in self.entities.mentions if x.end <= pos and not self._inside_quotation(x.start)]
+            people = [x for x in outside if x.label == PERSON]
+            misc = [x for x in outside if x.label == "MISC" and " " not in x.text]
+            m = people[-1] if people else (misc[-1] if misc else None)
             if m is not None:
                 ent = self.entities.by_key(m.key)
                 return (ent.name if ent else m.text), m.key
@@ -260,9 +308,10 @@ class QuoteFinder:
         if words[-1].lower() in {"of", "to", "the", "a", "an", "and", "or", "in", "on", "for", "with", "by",
                                  "at", "from", "than", "it", "this", "there", "what", "which", "who", "not",
                                  "over", "about", "amid", "despite", "after", "before", "with", "without",
-                                 "under", "his", "her", "their", "its", "our", "my", "your", "is", "was"}:
+                                 "under", "his", "her", "their", "its", "our", "my", "your", "is", "was", "that",
+                                 "such", "more", "most", "very", "so"}:
             return False
-        if re.search(r"[“”\"()\[\]]|\d", phrase):
+        if re.search(r"[“”\"\[\]]|\([^)]{9,}\)|\)\s+\w+$", phrase):
             return False
         return True
 
@@ -279,6 +328,10 @@ class QuoteFinder:
         core = self.text[s0:core_end]
         # Start after the last clause break that is not inside an appositive: "X, the minister, said".
         start = s0
+        if re.match(r"^[A-Z][^,]{0,70},\s+(?:a|an|the|who|which|whose|[a-z]+\s+of|[A-Z][\w.]*\s)[^;]{0,160},\s*$", core) \
+                and len(core.split()) <= 32 and self.entities.in_span(s0, s0 + core.index(",")):
+            phrase = core.strip(" ,")
+            return s0, s0 + len(phrase)
         breaks = [b for b in _CLAUSE_BREAK.finditer(core)]
         if breaks:
             last = breaks[-1]
@@ -291,8 +344,15 @@ class QuoteFinder:
             elif head:
                 start = s0 + last.end()
         phrase = self.text[start:core_end].strip(" ,")
-        if not phrase or not self._speaker_phrase_ok(phrase):
-            return None
+        if not phrase or not self._speaker_phrase_ok(phrase) or _CUE.search(phrase):
+            # a subject with a relative clause or appositive: "Paradis, who ran in 1992, says"
+            whole = self.text[s0:core_end].strip(" ,")
+            if (start > s0 and whole and len(whole.split()) <= 25 and re.match(r"[A-Z“\"]", whole)
+                    and re.search(r",\s+(?:who|which|a|an|the)\s", whole) and whole.count(",") <= 4
+                    and self.entities.in_span(s0, s0 + len(whole) + 2)):
+                start, phrase = s0, whole
+            else:
+                return None
         ps = start + (len(self.text[start:core_end]) - len(self.text[start:core_end].lstrip(" ,")))
         return ps, ps + len(phrase)
 
@@ -352,20 +412,22 @@ class QuoteFinder:
             left = text[s0:c_s]
             # the speaker sits between the last comma (or closing quote) before the cue and the cue
             lm = re.search(r"(?:,|[”\"’]|[,!?][”\"’])\s+([^,”\"]{0,80}?)\s*$", left)
-            if lm is None or base in _NEEDS_THAT:
+            if lm is None or base in _NEEDS_THAT or m.group("cue").lower() not in _SPEECH_FORMS:
                 continue
             content_end = s0 + lm.start()
             if content_end - s0 < 8:
                 continue
             spk_text = lm.group(1)
             right = text[c_e:s1]
-            rm = re.match(r"^\s*([^,.!?;:“\"]{0,80}?)\s*(?:[.!?]?\s*$|,\s*(?=[“\"]?))", right)
+            rm = re.match(r"^\s*([^,!?;:“\"]{0,80}?)\s*(?:[.!?]?\s*$|,\s*(?=[“\"]?))", right)
             if spk_text.strip():
                 speaker = (s0 + lm.start(1), s0 + lm.start(1) + len(spk_text.rstrip()))
                 if not self._speaker_phrase_ok(spk_text) or len(spk_text.split()) > 8:
                     continue
                 tail_rest = right
-            elif rm and rm.group(1).strip():
+            elif rm and rm.group(1).strip() and (
+                    self._quotation_ending_at(content_end) is not None
+                    or (rm.group(1).strip()[0].isupper() and len(rm.group(1).split()) <= 8)):
                 speaker = (c_e + rm.start(1), c_e + rm.end(1))
                 tail_rest = right[rm.end():]
             else:
@@ -425,6 +487,16 @@ class QuoteFinder:
             has_that = bool(tm and tm.group(0).strip(" ,"))
             if base in _NEEDS_THAT and not has_that:
                 continue
+            cue_word = m.group("cue").lower()
+            clause_only = False
+            if not has_that and cue_word in _INTENT_FORMS and cue_word not in _SPEECH_FORMS:
+                if not re.match(r"^\s*to\s+\w", right[pos:]):
+                    continue
+                clause_only = True
+            elif not has_that and cue_word in _STANCE_FORMS and cue_word not in _SPEECH_FORMS:
+                if subj is None or not self._agent_like(subj):
+                    continue
+                clause_only = True
             pos += tm.end() if tm else 0
             # content runs to the sentence end, or to the close of a quotation opened right after the cue
             content_start = c_e + pos
@@ -436,8 +508,13 @@ class QuoteFinder:
             if text[content_start:content_start + 1] in _QUOTE_OPEN:
                 q_end = self._quotation_starting_at(content_start)
             end = max(q_end or 0, s1)
+            if clause_only and not q_end:
+                cm = re.search(r"[,;:(—–]|\s-\s|\s(?:because|after|before|while|when|as|since|but|although)\s",
+                               text[content_start:end])
+                if cm:
+                    end = content_start + cm.start()
             span = _trim(text, content_start, end)
-            if span[1] - span[0] < 3 or len(text[span[0]:span[1]].split()) < 2:
+            if span[1] - span[0] < 2 or (len(text[span[0]:span[1]].split()) < 2 and not clause_only):
                 continue
             if subj is None and participle and results and results[-1].source_span:
                 subj = results[-1].source_span
@@ -448,6 +525,18 @@ class QuoteFinder:
             results.append(self._make([span], m.group("cue"), (c_s, c_e), subj, s0, "preposed"))
             used_until = c_e
         return results
+
+    def _agent_like(self, span: tuple[int, int]) -> bool:
+        """A speaker-like subject: names someone, is a personal pronoun, or a word for people who speak."""
+        phrase = self.text[span[0]:span[1]]
+        if any(m.end >= span[1] - 2 for m in self.entities.in_span(*span)):
+            return True
+        return bool(re.search(r"^(?:he|she|they|we|i|you)$|\b(?:officials?|spokes\w+|critics|supporters|voters|"
+                              r"leaders?|lawmakers|members|democrats|republicans|campaign|administration|"
+                              r"aides?|advisers?|advisors?|president|senator|governor|candidate|experts?|"
+                              r"analysts?|activists|groups?|party|committee|government|ministry|minister|"
+                              r"secretary|office|police|prosecutors?|judge|court|report|study|survey|poll)s?$",
+                              phrase, re.I))
 
     def _leading_subject(self, s0: int, limit: int) -> tuple[int, int] | None:
         people = [m for m in self.entities.mentions if s0 <= m.start and m.end <= limit and m.label == PERSON]
@@ -484,7 +573,7 @@ class QuoteFinder:
         """Quotations with no attribution of their own that directly follow an attributed quotation."""
         by_end = sorted(out, key=lambda a: a.content[-1][1])
         for qs, qe in self.quotations:
-            if any(cs <= qs + 1 and qe - 1 <= ce for cs, ce in covered) or len(self.text[qs:qe].split()) < 4:
+            if any(min(ce, qe) - max(cs, qs) > (qe - qs) / 3 for cs, ce in covered) or len(self.text[qs:qe].split()) < 4:
                 continue
             prev = [a for a in by_end if a.content[-1][1] <= qs and qs - a.content[-1][1] < 400
                     and any(ch in _QUOTE_OPEN for ch in self.text[a.content[0][0]:a.content[-1][1]])]

@@ -26,7 +26,7 @@ _OPENERS = frozenset(
     after before when while as if however meanwhile still yet so for by to with from last earlier
     later one some many most all both no not our my you what why how who""".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?]+(?:''|[\"'”’)\]])*(?=\s+(?:''|``|[\"“‘'(\[])?[A-Z0-9])")
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+)*"  # KYIV, NEW YORK, WASHINGTON
     r"(?:,\s+[A-Z][\w.'’ -]{1,30}?)?"  # , Ukraine / , Nov. 17
