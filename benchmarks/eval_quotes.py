@@ -104,7 +104,7 @@ def ours(text: str) -> list[dict]:
     sents = split_sentences(text)
     ents = extract_entities(text, sents)
     return [{"spans": a.content, "source": [a.source_span] if a.source_span else None, "pattern": a.pattern}
-            for a in find_attributions(text, sents, ents)]
+            for a in find_attributions(text, sents, ents, stance=os.environ.get("STANCE") == "1")]
 
 
 _SAID = re.compile(r"\b(said|says)\b")

@@ -127,6 +127,7 @@ _SPEECH_FORMS = frozenset(f for f, b in _FORMS.items() if b not in _STANCE and b
                           and f not in _STANCE_FORMS and f not in _INTENT_FORMS)
 _CUE = re.compile(r"\b(?P<cue>" + "|".join(re.escape(f) for f in _CUE_WORDS) + r"|"
                   + "|".join(re.escape(f.capitalize()) for f in _CUE_WORDS) + r")\b(?!\s+of\b)")
+_CUE_LOWER = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in _CUE_WORDS) + r")\b")
 _ACCORDING = re.compile(r"\b(?:according to|as reported by|as told to)\b", re.I)
 
 # -- speakers ----------------------------------------------------------------------------------------------
@@ -220,7 +221,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 class QuoteFinder:
     """Finds attributions in one text. ``entities`` comes from :func:`extract_entities`."""
 
-    def __init__(self, text: str, sentence_spans: Sequence[tuple[int, int]], entities: EntityIndex) -> None:
+    def __init__(self, text: str, sentence_spans: Sequence[tuple[int, int]], entities: EntityIndex,
+                 stance: bool = False) -> None:
+        self.stance = stance
         text = normalise_marks(text)
         self.text = text
         self.sentences = list(sentence_spans)
@@ -344,7 +347,7 @@ class QuoteFinder:
             elif head:
                 start = s0 + last.end()
         phrase = self.text[start:core_end].strip(" ,")
-        if not phrase or not self._speaker_phrase_ok(phrase) or _CUE.search(phrase):
+        if not phrase or not self._speaker_phrase_ok(phrase) or _CUE_LOWER.search(phrase):
             # a subject with a relative clause or appositive: "Paradis, who ran in 1992, says"
             whole = self.text[s0:core_end].strip(" ,")
             if (start > s0 and whole and len(whole.split()) <= 25 and re.match(r"[A-Z“\"]", whole)
@@ -380,6 +383,13 @@ class QuoteFinder:
         return out
 
     def _sentence(self, s0: int, s1: int, sent: str) -> list[Attribution]:
+        results = self._sentence_cues(s0, s1, sent)
+        if self.stance:
+            taken = [sp for a in results for sp in a.content] + [a.source_span for a in results if a.source_span]
+            results += self._stance(s0, s1, taken)
+        return results
+
+    def _sentence_cues(self, s0: int, s1: int, sent: str) -> list[Attribution]:
         results: list[Attribution] = []
         text = self.text
         # 2. according to
@@ -402,7 +412,7 @@ class QuoteFinder:
                 spans = [(cs, ce)] + ([rest] if rest[1] > rest[0] and comma else [])
                 results.append(self._make(spans, text[a_s:a_e], (a_s, a_e), src, s0, "according"))
             return results
-        cues = list(_CUE.finditer(sent))
+        cues = [c for c in _CUE.finditer(sent) if not c.group(0)[0].isupper() or not sent[:c.start()].strip(" “\"'")]
         if not cues:
             return results
         # 1. CONTENT, SPEAKER CUE. / CONTENT, CUE SPEAKER.  (optionally followed by ", CONTENT2")
@@ -411,9 +421,14 @@ class QuoteFinder:
             base = _FORMS.get(m.group("cue").lower())
             left = text[s0:c_s]
             # the speaker sits between the last comma (or closing quote) before the cue and the cue
-            lm = re.search(r"(?:,|[”\"’]|[,!?][”\"’])\s+([^,”\"]{0,80}?)\s*$", left)
-            if lm is None or base in _NEEDS_THAT or m.group("cue").lower() not in _SPEECH_FORMS:
+            lm = re.search(r"[,!?]?[”\"]\s+([^”“\"]{0,140}?)\s*$", left)
+            if lm is None or not lm.group(1).strip() or len(lm.group(1).split()) > 20 \
+                    or lm.group(1).count(",") > 2 or not self._speaker_phrase_ok(lm.group(1).strip(" ,")):
+                lm = re.search(r"(?:,|[”\"’]|[,!?][”\"’])\s+([^,”\"]{0,80}?)\s*$", left)
+            if lm is None or m.group("cue").lower() not in _SPEECH_FORMS:
                 continue
+            if base in _NEEDS_THAT and text[c_e:s1].strip(" .!?”\""):
+                continue  # "records show" ends a sentence; "found X" does not report X
             content_end = s0 + lm.start()
             if content_end - s0 < 8:
                 continue
@@ -422,7 +437,8 @@ class QuoteFinder:
             rm = re.match(r"^\s*([^,!?;:“\"]{0,80}?)\s*(?:[.!?]?\s*$|,\s*(?=[“\"]?))", right)
             if spk_text.strip():
                 speaker = (s0 + lm.start(1), s0 + lm.start(1) + len(spk_text.rstrip()))
-                if not self._speaker_phrase_ok(spk_text) or len(spk_text.split()) > 8:
+                limit = 8 if "," not in spk_text else 20
+                if not self._speaker_phrase_ok(spk_text.strip(" ,")) or len(spk_text.split()) > limit:
                     continue
                 tail_rest = right
             elif rm and rm.group(1).strip() and (
@@ -437,10 +453,13 @@ class QuoteFinder:
             rest_after = tail_rest[am.end():] if am else tail_rest
             rest_after = rest_after.strip()
             if spk_text.strip() and rest_after and not re.match(r"^[.!?]?$", rest_after) and \
-                    not re.match(r"^,?\s*[“\"]", rest_after):
+                    not re.match(r"^,?\s*[“\"]", rest_after) and not re.match(
+                        r"^,\s+(?:as|while|when|after|before|adding|noting|saying|referring|according|in|at|on|"
+                        r"with|who|which|because|although|though|but|and)\b", rest_after):
                 # allowed: an addressee or a place/time phrase ("told reporters in the capital", "wrote in a report")
                 short = len(rest_after.split()) <= 7 and "," not in rest_after and not _CUE.search(rest_after)
-                prep = re.match(r"^(?:in|at|on|during|after|before|to|from|by|via|late|early|last|this|when)\b",
+                prep = re.match(r"^(?:in|at|on|during|after|before|to|from|by|via|late|early|last|this|when|with|"
+                                r"while|as|of|about|outside|inside|through|without|ahead)\b",
                                 rest_after)
                 if not (short and (base in _TAKES_OBJECT or prep)):
                     continue
@@ -478,7 +497,12 @@ class QuoteFinder:
             am = _ADVERBIAL_AFTER_CUE.match(right)
             if am:
                 pos = am.end()
-            if base in _TAKES_OBJECT:
+            near_that = re.match(r"^\s*(?:(?:in|on|at|during|with|to|after|before|about|of|last|this|early|late|"
+                                 r"earlier|later|recently|again|also|publicly|privately)\b[^,;:“\".]{0,70}?)\s+that\b",
+                                 right[pos:])
+            if near_that and not _CUE_LOWER.search(near_that.group(0)):
+                pos += near_that.end() - len("that")
+            elif base in _TAKES_OBJECT:
                 om = re.match(r"^\s*(?:(?:the|a|an|his|her|their)\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3}"
                               r"(?:\s+(?:on|in)\s+\w+)?", right[pos:])
                 if om:
@@ -525,6 +549,46 @@ class QuoteFinder:
             results.append(self._make([span], m.group("cue"), (c_s, c_e), subj, s0, "preposed"))
             used_until = c_e
         return results
+
+    _VERB_AFTER_AGENT = re.compile(
+        r"(?:’s?)?(?:\s+(?:has|have|had|also|will|would|could|should|may|might|must|did|does|do|not|never|is|was|are|"
+        r"were|been|[a-z]+ly))*"
+        r"\s+(?P<verb>[a-z]{3,}(?:ed|es|s)|wants?|knew|saw|took|gave|made|sought|thought|felt|held|won|lost|"
+        r"led|got|put|set|kept|met|spent|drew|chose|struck|threw|bought|brought|began|became|went)\b")
+    _PRONOUN_AGENT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b")
+    _NOT_STANCE_VERBS = frozenset("is was has does goes this its his hers ours yours less unless thus towards "
+                                  "perhaps always sometimes whereas across news series species".split())
+
+    def _stance(self, s0: int, s1: int, taken: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
+        """Agents' stances, beliefs and intentions: "Clinton opposes the deal", "they backed him".
+
+        PolNeAR counts these as attributions; they are kept apart from quotes (``pattern == "stance"``).
+        Agents are people, organisations and personal pronouns outside quotations.
+        """
+        out: list[Attribution] = []
+        agents = [(m.start, m.end) for m in self.entities.in_span(s0, s1)
+                  if m.label in {PERSON, "ORG", "NORP", "MISC"}]
+        agents += [(s0 + m.start(), s0 + m.end()) for m in self._PRONOUN_AGENT.finditer(self.text[s0:s1])]
+        agents.sort()
+        last_end = s0
+        for a_s, a_e in agents:
+            if a_s < last_end or self._inside_quotation(a_s) or any(ts <= a_s < te for ts, te in taken):
+                continue
+            vm = self._VERB_AFTER_AGENT.match(self.text, a_e, s1)
+            if not vm or vm.group("verb") in self._NOT_STANCE_VERBS:
+                continue
+            cs = vm.end()
+            cm = re.search(r"[;:(—–]|\s-\s|,\s+(?:and|but|while|as|who|which|because)\b|[.!?](?:\s|$)",
+                           self.text[cs:s1])
+            ce = cs + cm.start() if cm else s1
+            span = _trim(self.text, cs, ce)
+            if span[1] - span[0] < 3:
+                continue
+            # the agent phrase: the name, or the pronoun
+            out.append(self._make([span], vm.group("verb"), (a_e + vm.start("verb") - vm.start(), vm.end()),
+                                  (a_s, a_e), s0, "stance"))
+            last_end = span[1]
+        return out
 
     def _agent_like(self, span: tuple[int, int]) -> bool:
         """A speaker-like subject: names someone, is a personal pronoun, or a word for people who speak."""
@@ -583,13 +647,16 @@ class QuoteFinder:
             between = self.text[p.content[-1][1]:qs]
             if len(between) > 250 or re.search(r"[“\"]", between[3:]):
                 continue
-            out.append(Attribution([_trim(self.text, qs, qe)], p.cue, None, p.source, None, p.speaker,
-                                   p.speaker_key, pattern="continuation"))
+            # the same speaker goes on: one attribution in several parts, as in “A,” she said. “B.”
+            p.content.append(_trim(self.text, qs, qe))
+            p.pattern += "+continued"
             covered.append((qs, qe))
 
 
-def find_attributions(text: str, sentence_spans: Sequence[tuple[int, int]], entities: EntityIndex) -> list[Attribution]:
-    return QuoteFinder(text, sentence_spans, entities).find()
+def find_attributions(text: str, sentence_spans: Sequence[tuple[int, int]], entities: EntityIndex,
+                      stance: bool = False) -> list[Attribution]:
+    """Attributions of ``text``. ``stance=True`` adds agents' stances and intentions ("X opposes Y")."""
+    return QuoteFinder(text, sentence_spans, entities, stance).find()
 
 
 def to_quotes(text: str, attributions: list[Attribution], sentence_spans: Sequence[tuple[int, int]]) -> list[Quote]:
