@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Quote
+from .sentences import sentence_index
 from .entities import PERSON, EntityIndex
 
 # -- cue lexicon -------------------------------------------------------------------------------------------
@@ -125,9 +126,45 @@ for _f, _b in list(_STANCE_FORMS.items()) + list(_INTENT_FORMS.items()):
 _CUE_WORDS = sorted(_FORMS, key=len, reverse=True)
 _SPEECH_FORMS = frozenset(f for f, b in _FORMS.items() if b not in _STANCE and b not in _INTENT
                           and f not in _STANCE_FORMS and f not in _INTENT_FORMS)
-_CUE = re.compile(r"\b(?P<cue>" + "|".join(re.escape(f) for f in _CUE_WORDS) + r"|"
-                  + "|".join(re.escape(f.capitalize()) for f in _CUE_WORDS) + r")\b(?!\s+of\b)")
-_CUE_LOWER = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in _CUE_WORDS) + r")\b")
+_WORD_RE = re.compile(r"[A-Za-z]+(?:\s+(?:out|for|to|about)\b)?")
+_MULTI = frozenset(f for f in _CUE_WORDS if " " in f)
+
+
+class _Cue:
+    """A cue found in a sentence; quacks like the ``re.Match`` the patterns use."""
+
+    __slots__ = ("_s", "_e", "_text")
+
+    def __init__(self, s: int, e: int, text: str) -> None:
+        self._s, self._e, self._text = s, e, text
+
+    def start(self, _group: str | None = None) -> int:
+        return self._s
+
+    def end(self, _group: str | None = None) -> int:
+        return self._e
+
+    def group(self, _name: object = 0) -> str:
+        return self._text
+
+
+def _find_cues(text: str, lower_only: bool = False) -> list[_Cue]:
+    """Cue words of ``text`` by dictionary lookup (much faster than one regex of every form)."""
+    out: list[_Cue] = []
+    for m in _WORD_RE.finditer(text):
+        w = m.group(0)
+        if " " in w:
+            two = " ".join(w.split())
+            if two.lower() in _MULTI and (not lower_only or two.islower()):
+                out.append(_Cue(m.start(), m.end(), w))
+                continue
+            w = w.split()[0]
+        low = w.lower()
+        if low in _FORMS and (w == low or (not lower_only and w == low.capitalize())):
+            nxt = text[m.start() + len(w):m.start() + len(w) + 4]
+            if not nxt.startswith(" of "):
+                out.append(_Cue(m.start(), m.start() + len(w), w))
+    return out
 _ACCORDING = re.compile(r"\b(?:according to|as reported by|as told to)\b", re.I)
 
 # -- speakers ----------------------------------------------------------------------------------------------
@@ -347,7 +384,7 @@ class QuoteFinder:
             elif head:
                 start = s0 + last.end()
         phrase = self.text[start:core_end].strip(" ,")
-        if not phrase or not self._speaker_phrase_ok(phrase) or _CUE_LOWER.search(phrase):
+        if not phrase or not self._speaker_phrase_ok(phrase) or _find_cues(phrase, lower_only=True):
             # a subject with a relative clause or appositive: "Paradis, who ran in 1992, says"
             whole = self.text[s0:core_end].strip(" ,")
             if (start > s0 and whole and len(whole.split()) <= 25 and re.match(r"[A-Z“\"]", whole)
@@ -412,7 +449,7 @@ class QuoteFinder:
                 spans = [(cs, ce)] + ([rest] if rest[1] > rest[0] and comma else [])
                 results.append(self._make(spans, text[a_s:a_e], (a_s, a_e), src, s0, "according"))
             return results
-        cues = [c for c in _CUE.finditer(sent) if not c.group(0)[0].isupper() or not sent[:c.start()].strip(" “\"'")]
+        cues = [c for c in _find_cues(sent) if not c.group(0)[0].isupper() or not sent[:c.start()].strip(" “\"'")]
         if not cues:
             return results
         # 1. CONTENT, SPEAKER CUE. / CONTENT, CUE SPEAKER.  (optionally followed by ", CONTENT2")
@@ -451,13 +488,15 @@ class QuoteFinder:
             # the clause must end after the cue (bar a time or place), or continue with a quotation
             am = _ADVERBIAL_AFTER_CUE.match(tail_rest)
             rest_after = tail_rest[am.end():] if am else tail_rest
+            if am and am.group(0).endswith(","):
+                rest_after = ", " + rest_after.lstrip()
             rest_after = rest_after.strip()
             if spk_text.strip() and rest_after and not re.match(r"^[.!?]?$", rest_after) and \
                     not re.match(r"^,?\s*[“\"]", rest_after) and not re.match(
-                        r"^,\s+(?:as|while|when|after|before|adding|noting|saying|referring|according|in|at|on|"
+                        r"^(?:,\s+|(?<=,)\s*)(?:as|while|when|after|before|[a-z]+ing|according|in|at|on|"
                         r"with|who|which|because|although|though|but|and)\b", rest_after):
                 # allowed: an addressee or a place/time phrase ("told reporters in the capital", "wrote in a report")
-                short = len(rest_after.split()) <= 7 and "," not in rest_after and not _CUE.search(rest_after)
+                short = len(rest_after.split()) <= 7 and "," not in rest_after and not _find_cues(rest_after)
                 prep = re.match(r"^(?:in|at|on|during|after|before|to|from|by|via|late|early|last|this|when|with|"
                                 r"while|as|of|about|outside|inside|through|without|ahead)\b",
                                 rest_after)
@@ -500,7 +539,7 @@ class QuoteFinder:
             near_that = re.match(r"^\s*(?:(?:in|on|at|during|with|to|after|before|about|of|last|this|early|late|"
                                  r"earlier|later|recently|again|also|publicly|privately)\b[^,;:“\".]{0,70}?)\s+that\b",
                                  right[pos:])
-            if near_that and not _CUE_LOWER.search(near_that.group(0)):
+            if near_that and not _find_cues(near_that.group(0), lower_only=True):
                 pos += near_that.end() - len("that")
             elif base in _TAKES_OBJECT:
                 om = re.match(r"^\s*(?:(?:the|a|an|his|her|their)\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3}"
@@ -514,10 +553,12 @@ class QuoteFinder:
             cue_word = m.group("cue").lower()
             clause_only = False
             if not has_that and cue_word in _INTENT_FORMS and cue_word not in _SPEECH_FORMS:
-                if not re.match(r"^\s*to\s+\w", right[pos:]):
-                    continue
+                if not self.stance or not re.match(r"^\s*to\s+\w", right[pos:]):
+                    continue  # "X wants to ..." is an intention, not a quote
                 clause_only = True
             elif not has_that and cue_word in _STANCE_FORMS and cue_word not in _SPEECH_FORMS:
+                if not self.stance:
+                    continue  # "X criticized Y" is a stance, not a quote
                 if subj is None or not self._agent_like(subj):
                     continue
                 clause_only = True
@@ -555,9 +596,35 @@ class QuoteFinder:
         r"were|been|[a-z]+ly))*"
         r"\s+(?P<verb>[a-z]{3,}(?:ed|es|s)|wants?|knew|saw|took|gave|made|sought|thought|felt|held|won|lost|"
         r"led|got|put|set|kept|met|spent|drew|chose|struck|threw|bought|brought|began|became|went)\b")
+    _NOUN_AGENT = re.compile(
+        r"\b(?:[Tt]he|[Aa]|[Mm]any|[Ss]ome|[Mm]ost|[Hh]is|[Hh]er|[Tt]heir|[Oo]ther|[Tt]hese|[Tt]hose)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:officials?|critics|campaign|report|poll|polls|survey|study|voters|supporters|opponents|aides?|advisers?|"
+        r"advisors?|spokes(?:man|woman|person)|lawmakers|leaders?|experts?|analysts?|activists|administration|"
+        r"government|committee|party|group|groups|court|judge|prosecutors?|investigators?|police|ministry|"
+        r"economists?|strategists?|candidates?|delegates|senators?|governors?|members|residents|protesters|"
+        r"Democrats|Republicans|conservatives|liberals|establishment|media|press|letter|statement|memo|ad|"
+        r"documents?|data|records|emails?)\b")
+    #: Attributions without a source: "it is expected that", "he was widely seen as", "Asked about X".
+    _PASSIVE = re.compile(
+        r"(?P<cue>\b(?:is|was|are|were|been|be|being)\s+(?:\w+ly\s+)?(?:expected|reported|considered|believed|"
+        r"seen|viewed|known|thought|said|rumored|rumoured|alleged|estimated|projected|predicted|described|regarded|"
+        r"perceived|understood|criticized|praised|accused|blamed|credited)\b(?:\s+(?:to|that|as|of|for))?"
+        r"|^\s*[\"“]?Asked\s+(?:about|whether|if|why|how|what|when)\b)")
     _PRONOUN_AGENT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b")
-    _NOT_STANCE_VERBS = frozenset("is was has does goes this its his hers ours yours less unless thus towards "
-                                  "perhaps always sometimes whereas across news series species".split())
+    #: Words after an agent that are events, motion or plain nouns, not stances.
+    _NOT_STANCE_VERBS = frozenset("""is was has does goes this its his hers ours yours less unless thus towards
+    perhaps always sometimes whereas across news series species won wins win leads led took takes became becomes
+    raised raises represented represents joined joins emerged emerges worked works rules ruled served serves
+    trailed trails arrived arrives moved moves walked walks dropped drops acquired acquires filed files held holds
+    signs signed picked picks faced faces brought brings prepared prepares scheduled poised benefited benefits
+    extends extended ran runs visited visits traveled travels travelled returned returns left died lived lives
+    grew grows spent spends met meets went finished finishes placed places earned earns received receives gained
+    gains carried carries secured secures entered enters reached reaches started starts ended ends opened opens
+    closed closes appeared appears stood stands sat sits spoke speaks headed heads owned owns hosted hosts
+    attended attends played plays used uses needs needed caucuses politics communications donors companies
+    voters supporters officials leaders members lawmakers delegates states votes polls campaigns forces troops
+    reported contributed continues continued remains remained stayed stays helped helps""".split())
+    _NOUN_END = re.compile(r"(?:ers|ions|ists|ics|ships|ness|ments|ances|ences|ities|ees)$")
 
     def _stance(self, s0: int, s1: int, taken: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
         """Agents' stances, beliefs and intentions: "Clinton opposes the deal", "they backed him".
@@ -566,16 +633,25 @@ class QuoteFinder:
         Agents are people, organisations and personal pronouns outside quotations.
         """
         out: list[Attribution] = []
+        for pm in self._PASSIVE.finditer(self.text, s0, s1):
+            if self._inside_quotation(pm.start()) or any(ts <= pm.start() < te for ts, te in taken):
+                continue
+            cs = pm.end()
+            cm = re.search(r"[;:(—–]|\s-\s|[.!?](?:\s|$)", self.text[cs:s1])
+            span = _trim(self.text, cs, cs + cm.start() if cm else s1)
+            if span[1] - span[0] >= 3:
+                out.append(self._make([span], pm.group("cue"), (pm.start("cue"), pm.end("cue")), None, s0, "stance"))
         agents = [(m.start, m.end) for m in self.entities.in_span(s0, s1)
                   if m.label in {PERSON, "ORG", "NORP", "MISC"}]
         agents += [(s0 + m.start(), s0 + m.end()) for m in self._PRONOUN_AGENT.finditer(self.text[s0:s1])]
+        agents += [(s0 + m.start(), s0 + m.end()) for m in self._NOUN_AGENT.finditer(self.text[s0:s1])]
         agents.sort()
         last_end = s0
         for a_s, a_e in agents:
             if a_s < last_end or self._inside_quotation(a_s) or any(ts <= a_s < te for ts, te in taken):
                 continue
             vm = self._VERB_AFTER_AGENT.match(self.text, a_e, s1)
-            if not vm or vm.group("verb") in self._NOT_STANCE_VERBS:
+            if not vm or vm.group("verb") in self._NOT_STANCE_VERBS or self._NOUN_END.search(vm.group("verb")):
                 continue
             cs = vm.end()
             cm = re.search(r"[;:(—–]|\s-\s|,\s+(?:and|but|while|as|who|which|because)\b|[.!?](?:\s|$)",
@@ -664,7 +740,7 @@ def to_quotes(text: str, attributions: list[Attribution], sentence_spans: Sequen
     quotes: list[Quote] = []
 
     def sent_of(pos: int) -> int | None:
-        return next((i for i, (s, e) in enumerate(sentence_spans) if s <= pos < e), None)
+        return sentence_index(list(sentence_spans), pos)
 
     for a in attributions:
         if a.quoted:
