@@ -169,7 +169,7 @@ _ACCORDING = re.compile(r"\b(?:according to|as reported by|as told to)\b", re.I)
 
 # -- speakers ----------------------------------------------------------------------------------------------
 
-_PRONOUNS = {"he": PERSON, "she": PERSON, "they": "PLURAL", "it": "ORG", "i": "SELF", "we": "SELF"}
+_PRONOUNS = {"he": PERSON, "she": PERSON, "who": PERSON, "they": "PLURAL", "it": "ORG", "i": "SELF", "we": "SELF"}
 _POSS = {"his": PERSON, "her": PERSON, "their": "PLURAL", "its": "ORG"}
 _OUTLET_NOUNS = re.compile(r"^(?:the\s+)?(?:newspaper|paper|outlet|network|broadcaster|agency|magazine|"
                            r"publication|news agency|daily|site|website)$", re.I)
@@ -592,10 +592,13 @@ class QuoteFinder:
         return results
 
     _VERB_AFTER_AGENT = re.compile(
-        r"(?:’s?)?(?:\s+(?:has|have|had|also|will|would|could|should|may|might|must|did|does|do|not|never|is|was|are|"
+        r"(?:’s?)?(?:,[^,;:“”\"]{3,90},)?(?:\s+(?:has|have|had|also|will|would|could|should|may|might|must|did|does|do|not|never|is|was|are|"
         r"were|been|[a-z]+ly))*"
         r"\s+(?P<verb>[a-z]{3,}(?:ed|es|s)|wants?|knew|saw|took|gave|made|sought|thought|felt|held|won|lost|"
-        r"led|got|put|set|kept|met|spent|drew|chose|struck|threw|bought|brought|began|became|went)\b")
+        r"led|got|put|set|kept|met|spent|drew|chose|struck|threw|bought|brought|began|became|went|"
+        r"(?<=been )[a-z]{3,}ing|(?<=is )[a-z]{3,}ing|(?<=was )[a-z]{3,}ing|(?<=are )[a-z]{3,}ing|"
+        r"(?<=were )[a-z]{3,}ing|" + "|".join(sorted({f for f in (*_FORMS, *_FORMS.values()) if " " not in f}
+                                                      | set(_STANCE) | set(_INTENT), key=len, reverse=True)) + r")\b")
     _NOUN_AGENT = re.compile(
         r"\b(?:[Tt]he|[Aa]|[Mm]any|[Ss]ome|[Mm]ost|[Hh]is|[Hh]er|[Tt]heir|[Oo]ther|[Tt]hese|[Tt]hose)\s+(?:[\w-]+\s+){0,2}"
         r"(?:officials?|critics|campaign|report|poll|polls|survey|study|voters|supporters|opponents|aides?|advisers?|"
@@ -610,7 +613,7 @@ class QuoteFinder:
         r"seen|viewed|known|thought|said|rumored|rumoured|alleged|estimated|projected|predicted|described|regarded|"
         r"perceived|understood|criticized|praised|accused|blamed|credited)\b(?:\s+(?:to|that|as|of|for))?"
         r"|^\s*[\"“]?Asked\s+(?:about|whether|if|why|how|what|when)\b)")
-    _PRONOUN_AGENT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b")
+    _PRONOUN_AGENT = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[Yy]ou|who)\b")
     #: Words after an agent that are events, motion or plain nouns, not stances.
     _NOT_STANCE_VERBS = frozenset("""is was has does goes this its his hers ours yours less unless thus towards
     perhaps always sometimes whereas across news series species won wins win leads led took takes became becomes
@@ -623,7 +626,9 @@ class QuoteFinder:
     closed closes appeared appears stood stands sat sits spoke speaks headed heads owned owns hosted hosts
     attended attends played plays used uses needs needed caucuses politics communications donors companies
     voters supporters officials leaders members lawmakers delegates states votes polls campaigns forces troops
-    reported contributed continues continued remains remained stayed stays helped helps""".split())
+    reported contributed continues continued remains remained stayed stays helped helps conducted conducts got
+    gets tapped succeeded kicked stopped garnered retired developed swapped matched versus mired convicted
+    dealing keeping returning battling shifting teaches post posted""".split())
     _NOUN_END = re.compile(r"(?:ers|ions|ists|ics|ships|ness|ments|ances|ences|ities|ees)$")
 
     def _stance(self, s0: int, s1: int, taken: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
@@ -633,6 +638,12 @@ class QuoteFinder:
         Agents are people, organisations and personal pronouns outside quotations.
         """
         out: list[Attribution] = []
+        cm0 = re.match(r"((?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*):\s+(?=\S)", self.text[s0:s1])
+        if cm0 and self.entities.in_span(s0, s0 + cm0.end(1)) and cm0.end() < s1 - s0:
+            span = _trim(self.text, s0 + cm0.end(), s1)
+            out.append(self._make([span], ":", (s0 + cm0.end(1), s0 + cm0.end(1) + 1), (s0, s0 + cm0.end(1)),
+                                  s0, "stance"))
+            return out
         for pm in self._PASSIVE.finditer(self.text, s0, s1):
             if self._inside_quotation(pm.start()) or any(ts <= pm.start() < te for ts, te in taken):
                 continue
@@ -660,9 +671,9 @@ class QuoteFinder:
             span = _trim(self.text, cs, ce)
             if span[1] - span[0] < 3:
                 continue
-            # the agent phrase: the name, or the pronoun
-            out.append(self._make([span], vm.group("verb"), (a_e + vm.start("verb") - vm.start(), vm.end()),
-                                  (a_s, a_e), s0, "stance"))
+            if vm.group("verb") in _SPEECH_FORMS and len(self.text[span[0]:span[1]].split()) < 3:
+                continue  # "he said Tuesday": the speech pass found no content, nor is there one here
+            out.append(self._make([span], vm.group("verb"), (vm.start("verb"), vm.end()), (a_s, a_e), s0, "stance"))
             last_end = span[1]
         return out
 
