@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from ..model import Quote
 from .sentences import sentence_index
+from . import gazetteer as gz
 from .entities import PERSON, EntityIndex
 
 # -- cue lexicon -------------------------------------------------------------------------------------------
@@ -103,10 +104,11 @@ _TAKES_OBJECT = frozenset({"tell", "ask", "urge", "warn", "assure", "inform", "r
 #: Stance verbs: what they take (an object phrase) is the content, to the end of the clause.
 _STANCE = """endorse praise criticize criticise blast slam attack condemn support back oppose reject defend thank
 welcome applaud dismiss denounce decry lambaste question challenge call label brand compare credit fault
-laud hail tout champion embrace disavow deride ridicule slam rebuke chide scold excoriate""".split()
+laud hail tout champion embrace disavow deride ridicule slam rebuke chide scold excoriate cite view consider
+favor favour""".split()
 #: Intention verbs: the content is the "to ..." infinitive clause.
 _INTENT = """want plan seek decide decline refuse intend hope try aim offer vow promise pledge threaten agree
-expect prefer""".split()
+expect prefer seem appear""".split()
 _STANCE_FORMS: dict[str, str] = {}
 for _base in _STANCE:
     for _i, _f in enumerate(_inflect(_base)):
@@ -121,6 +123,7 @@ for _base in _INTENT:
     for _f in _inflect(_base):
         _INTENT_FORMS[_f] = _base
 _INTENT_FORMS.update({"tried": "try", "tries": "try", "sought": "seek"})
+_STANCE_FORMS.update({"sees": "see", "saw": "see", "seen": "see", "seeing": "see"})
 for _f, _b in list(_STANCE_FORMS.items()) + list(_INTENT_FORMS.items()):
     _FORMS.setdefault(_f, _b)
 _CUE_WORDS = sorted(_FORMS, key=len, reverse=True)
@@ -449,7 +452,10 @@ class QuoteFinder:
                 spans = [(cs, ce)] + ([rest] if rest[1] > rest[0] and comma else [])
                 results.append(self._make(spans, text[a_s:a_e], (a_s, a_e), src, s0, "according"))
             return results
-        cues = [c for c in _find_cues(sent) if not c.group(0)[0].isupper() or not sent[:c.start()].strip(" “\"'")]
+        words = sent.split()
+        title_case = len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+        cues = [c for c in _find_cues(sent) if title_case or not c.group(0)[0].isupper()
+                or not sent[:c.start()].strip(" “\"'")]
         if not cues:
             return results
         # 1. CONTENT, SPEAKER CUE. / CONTENT, CUE SPEAKER.  (optionally followed by ", CONTENT2")
@@ -656,6 +662,10 @@ class QuoteFinder:
                   if m.label in {PERSON, "ORG", "NORP", "MISC"}]
         agents += [(s0 + m.start(), s0 + m.end()) for m in self._PRONOUN_AGENT.finditer(self.text[s0:s1])]
         agents += [(s0 + m.start(), s0 + m.end()) for m in self._NOUN_AGENT.finditer(self.text[s0:s1])]
+        # a capitalised sentence opener that is not a function word: "Cruz, leading in Iowa, questioned ..."
+        om = re.match(r"[“\"]?([A-Z][a-z’'-]+)\b", self.text[s0:s1])
+        if om and om.group(1).lower() not in gz.NOT_NAMES and om.group(1).lower() not in gz.PERSON_TITLES:
+            agents.append((s0 + om.start(1), s0 + om.end(1)))
         agents.sort()
         last_end = s0
         for a_s, a_e in agents:
@@ -671,6 +681,10 @@ class QuoteFinder:
             span = _trim(self.text, cs, ce)
             if span[1] - span[0] < 3:
                 continue
+            if re.match(r"(?:in|during|at|from|since|after|before|into|on|by|of|as|again|up|down|out|back|off|"
+                        r"over|through|around|across|near|behind|under|within|without|than|\d)\b",
+                        self.text[span[0]:span[1]]) and vm.group("verb") not in _FORMS:
+                continue  # "won in 1986", "finished for second place": an event, not a stance
             if vm.group("verb") in _SPEECH_FORMS and len(self.text[span[0]:span[1]].split()) < 3:
                 continue  # "he said Tuesday": the speech pass found no content, nor is there one here
             out.append(self._make([span], vm.group("verb"), (vm.start("verb"), vm.end()), (a_s, a_e), s0, "stance"))
