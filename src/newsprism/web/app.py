@@ -15,6 +15,8 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -223,7 +225,13 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
     ingest_lock = threading.Lock()
     token = ingest_token or None
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsprism",
         version="1.0",
         description="Stories compared across outlets: facts, omissions, conflicts, quotes, framing and a "
@@ -236,10 +244,6 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.stores = stores
     app.state.settings = settings
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        stores.close()
 
     def get_store() -> Store:
         return stores.get()
@@ -262,6 +266,14 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
             return _json_error(exc.status_code, exc)
         return render("error.html.j2", status=exc.status_code, status_code=exc.status_code, code=exc.code,
                       message=exc.detail)
+
+    @app.exception_handler(NewsprismError)
+    async def newsprism_error(request: Request, exc: NewsprismError) -> Response:
+        err = ApiError(500, Errors.E607, details="")
+        err.code, err.detail = exc.code, exc.message
+        if _is_api(request):
+            return _json_error(500, err)
+        return render("error.html.j2", status=500, status_code=500, code=exc.code, message=exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
