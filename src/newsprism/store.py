@@ -308,6 +308,13 @@ class Store:
             )
         return len(rows)
 
+    def delete_articles(self, ids: Iterable[str]) -> None:
+        """Remove articles (e.g. ones a later stage rejected); their rejection is recorded instead."""
+        ids = list(ids)
+        if ids:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
     def delete_stories(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if ids:
