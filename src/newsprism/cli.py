@@ -229,7 +229,11 @@ def serve(
         _fail(exc)
         return
     typer.echo(f"serving {db} on http://{host}:{port}/ (ingest {'on, token required' if token else 'off'})")
-    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: bound to {host}, not loopback: anyone who can reach this address can read the store",
+                   err=True)
+    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024)
 
 
 def _open(db: Path):  # noqa: ANN202
