@@ -8,6 +8,7 @@ from .pipeline import Pipeline
 
 def default_pipeline(settings: Settings | None = None) -> Pipeline:
     from .clean import Clean, HtmlExtract
+    from .dedup import Dedup
     from .stories import GroupStories
 
-    return Pipeline([HtmlExtract(), Clean(), GroupStories()])
+    return Pipeline([HtmlExtract(), Clean(), Dedup(), GroupStories()])
