@@ -47,7 +47,9 @@ SHINGLE = 5
 NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS
-ANCHOR_EVERY = 8  # one shingle in eight becomes an anchor
+ANCHOR_EVERY = 16  # one shingle in sixteen becomes an anchor
+#: Anchors kept in the store for later runs: a sub-sample (every one is also an in-run anchor).
+STORED_ANCHOR_EVERY = 32
 #: Near duplicate when the shingle sets' Jaccard similarity reaches this.
 JACCARD = 0.7
 #: Partial copy when this share of the shorter text's shingles is in the longer one.
@@ -55,7 +57,7 @@ CONTAINMENT = 0.8
 #: Texts shorter than this many words are too generic to call copies (except exact ones).
 MIN_WORDS = 40
 #: An anchor shared by more documents than this is boilerplate, not evidence.
-ANCHOR_MAX_DF = 30
+ANCHOR_MAX_DF = 20
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _rng = np.random.default_rng(20240601)  # fixed: signatures must be the same in every process
@@ -63,11 +65,22 @@ _A = (_rng.integers(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint6
 _B = _rng.integers(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
-_token_cache: dict[str, int] = {}
+
+
+class _TokenHashes(dict):  # type: ignore[type-arg]
+    """token -> stable 64-bit hash, filled on first use (map(cache.__getitem__, ...) runs in C)."""
+
+    def __missing__(self, t: str) -> int:
+        h = int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        self[t] = h
+        return h
+
+
+_token_cache = _TokenHashes()
 
 
 def normalise_tokens(text: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def normalised_hash(tokens: Sequence[str]) -> str:
@@ -75,21 +88,13 @@ def normalised_hash(tokens: Sequence[str]) -> str:
 
 
 def _token_hashes(tokens: Sequence[str]) -> np.ndarray:
-    cache = _token_cache
-    if len(cache) > 2_000_000:  # bound memory on endless streams
-        cache.clear()
-    out = np.empty(len(tokens), dtype=np.uint64)
-    for i, t in enumerate(tokens):
-        h = cache.get(t)
-        if h is None:
-            h = int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-            cache[t] = h
-        out[i] = h
-    return out
+    if len(_token_cache) > 2_000_000:  # bound memory on endless streams
+        _token_cache.clear()
+    return np.fromiter(map(_token_cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
-def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the word k-shingles (one shingle for short texts)."""
+def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE, unique: bool = True) -> np.ndarray:
+    """64-bit hashes of the word k-shingles (one shingle for short texts); sorted and unique by default."""
     th = _token_hashes(tokens)
     if len(th) == 0:
         return th
@@ -101,7 +106,7 @@ def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE) -> np.ndarray:
         for j in range(k):
             h = (h * _MIX) ^ th[j:j + n]
             h ^= h >> np.uint64(29)
-    return np.unique(h)
+    return np.unique(h) if unique else h
 
 
 def minhash(shingles: np.ndarray) -> np.ndarray:
@@ -129,24 +134,27 @@ class Fingerprint:
 
     content_hash: str
     n_words: int
+    hash_key: int = 0
     bands: list[int] = field(default_factory=list)
     anchors: list[int] = field(default_factory=list)
 
     def keys(self) -> list[int]:
-        return [_key(0, self.content_hash.encode())] + self.bands + self.anchors
+        """The keys kept in the store: the hash, the bands and a sub-sample of the anchors."""
+        return [self.hash_key] + self.bands + [a for a in self.anchors if a % STORED_ANCHOR_EVERY == 0]
 
 
-def fingerprint(text: str) -> tuple[Fingerprint, np.ndarray]:
-    """The document's fingerprint and its shingle hashes (the latter for verification)."""
+def fingerprint(text: str, shingles: bool = True) -> tuple[Fingerprint, np.ndarray]:
+    """The document's fingerprint and its shingle hashes (sorted and unique unless ``shingles`` is False)."""
     tokens = normalise_tokens(text)
-    sh = shingle_hashes(tokens)
-    fp = Fingerprint(content_hash=normalised_hash(tokens), n_words=len(tokens))
+    sh = shingle_hashes(tokens, unique=False)
+    h = normalised_hash(tokens)
+    fp = Fingerprint(content_hash=h, n_words=len(tokens), hash_key=_key(0, h.encode()))
     if len(tokens) >= MIN_WORDS:
         sig = minhash(sh)
         fp.bands = [_key(1 + b, sig[b * ROWS:(b + 1) * ROWS].tobytes()) for b in range(BANDS)]
-        anchors = sh[(sh % np.uint64(ANCHOR_EVERY)) == 0]
-        fp.anchors = [int(x) - (1 << 64) if x >= (1 << 63) else int(x) for x in anchors.tolist()]
-    return fp, sh
+        anchors = sh[(sh % np.uint64(ANCHOR_EVERY)) == 0].view(np.int64)  # signed, for SQLite
+        fp.anchors = sorted(set(anchors.tolist()))
+    return fp, (np.unique(sh) if shingles else sh)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -224,6 +232,25 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+class _Shingles:
+    """Sorted shingle sets, computed only for the documents a candidate pair needs."""
+
+    def __init__(self, docs: dict[str, Article], raws: dict[str, np.ndarray]) -> None:
+        self.docs = docs
+        self.raws = raws
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, aid: str) -> np.ndarray:
+        sh = self.cache.get(aid)
+        if sh is None:
+            raw = self.raws.get(aid)
+            sh = np.unique(raw) if raw is not None else shingle_hashes(normalise_tokens(self.docs[aid].text or ""))
+            if len(self.cache) > 10_000:
+                self.cache.clear()
+            self.cache[aid] = sh
+        return sh
+
+
 class Dedup(CorpusStage):
     """Find copies among this run's articles and against the store; mark the canonical of each group."""
 
@@ -235,12 +262,14 @@ class Dedup(CorpusStage):
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
         store = getattr(ctx, "store", None)
         fps: dict[str, Fingerprint] = {}
-        shingles: dict[str, np.ndarray] = {}
+        raws: dict[str, np.ndarray] = {}
+        by_id = {d.id: d for d in docs}
         for d in docs:
-            fp, sh = fingerprint(d.text or "")
+            fp, raw = fingerprint(d.text or "", shingles=False)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
-            shingles[d.id] = sh
+            raws[d.id] = raw  # kept unsorted; only candidates are sorted, for verification
+        shingles = _Shingles(by_id, raws)
         uf = _UnionFind()
         for d in docs:
             uf.find(d.id)
@@ -289,7 +318,6 @@ class Dedup(CorpusStage):
                 self.stats[f"{kind}_pairs"] += 1
 
         # against articles stored by earlier runs
-        by_id = {d.id: d for d in docs}
         stored: dict[str, Article] = {}
         if store is not None and hasattr(store, "dedup_lookup"):
             stored = self._match_store(store, docs, fps, shingles, uf)
@@ -316,15 +344,17 @@ class Dedup(CorpusStage):
         return docs + changed_stored
 
     def _match_store(self, store: Any, docs: list[Article], fps: dict[str, Fingerprint],
-                     shingles: dict[str, np.ndarray], uf: _UnionFind) -> dict[str, Article]:
+                     shingles: _Shingles, uf: _UnionFind) -> dict[str, Article]:
         """Union this run's articles with stored copies; return the stored members of touched groups."""
+        if not store.dedup_any():
+            return {}
         run_ids = {d.id for d in docs}
         key_to_docs: dict[int, list[str]] = defaultdict(list)
         for aid, fp in fps.items():
             for k in fp.keys():
                 key_to_docs[k].append(aid)
         hits: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # run doc -> stored id -> n
-        hash_keys = {fp.keys()[0] for fp in fps.values()}
+        hash_keys = {fp.hash_key for fp in fps.values()}
         anchor_keys = {a for fp in fps.values() for a in fp.anchors}
         for key, sid in store.dedup_lookup(list(key_to_docs)):
             if sid in run_ids:

@@ -79,10 +79,9 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE dedup_keys (
         key INTEGER NOT NULL,          -- normalised-text hash, LSH band or anchor shingle
-        article_id TEXT NOT NULL
-    );
-    CREATE INDEX dedup_keys_key ON dedup_keys(key);
-    CREATE INDEX dedup_keys_article ON dedup_keys(article_id);
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
     CREATE TABLE story_state (
         story_id TEXT PRIMARY KEY,
         first_day INTEGER,             -- proleptic ordinal of the earliest dated member
@@ -330,17 +329,20 @@ class Store:
             out.extend((int(r[0]), r[1]) for r in self.db.execute(q, chunk))
         return out
 
+    def dedup_any(self) -> bool:
+        return self.db.execute("SELECT 1 FROM dedup_keys LIMIT 1").fetchone() is not None
+
     def dedup_save(self, keys_by_article: dict[str, list[int]]) -> None:
-        """Replace the dedup keys of these articles."""
-        ids = list(keys_by_article)
-        if not ids:
+        """Add the dedup keys of these articles (keys are a function of the text, so rewriting is a no-op).
+
+        Keys left by an older version of an article's text only cause an extra candidate, which
+        dedup verifies against the stored text, so they are not worth a delete.
+        """
+        if not keys_by_article:
             return
+        rows = sorted((k, aid) for aid, keys in keys_by_article.items() for k in keys)  # b-tree order
         with self.transaction() as db:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                db.execute(f"DELETE FROM dedup_keys WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
-            db.executemany("INSERT INTO dedup_keys(key, article_id) VALUES (?, ?)",
-                           ((k, aid) for aid, keys in keys_by_article.items() for k in keys))
+            db.executemany("INSERT OR IGNORE INTO dedup_keys(key, article_id) VALUES (?, ?)", rows)
 
     def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
                      ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:

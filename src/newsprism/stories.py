@@ -58,11 +58,11 @@ wednesday thursday friday saturday sunday time times people percent first two th
 eight nine ten mr mrs ms dr get got go going gone come came take took including says saying statement
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019-]*|\d[\d,.]*\d|\d")
-_SENT_START = re.compile(r"(?:^|[.!?]\s+|\n)$")
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019-]*|\d[\d,.]*\d|\d|[^\w\s]")
 
-LEAD_WORDS = 250
+LEAD_CHARS = 1600  # about 250 words: the lead, where the event is told
 EMBED_WORDS = 80
+EMBED_CHARS = 700
 DOC_TERMS = 100
 STORY_TERMS = 100
 BLOCK_TERMS = 8
@@ -74,37 +74,48 @@ LINK_MARGIN = 0.1
 UNDATED_BLOCK = 30
 COMMON_MIN = 20
 COMMON_SHARE = 0.05
+#: Pairs scoring under this share of the threshold are left out of the linkage (they count as 0).
+MIN_PAIR_SHARE = 0.5
 
 
 def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Counter[str]:
-    """Raw key-term weights of one article: its headline (double) and lead."""
+    """Raw key-term weights of one article: its headline (double) and lead.
+
+    Capitalised words (names) weigh 1.5x, and runs of capitalised words also give
+    joined pairs ("tara_reid", "supreme_court"), which identify events far better than
+    either word alone.
+    """
     counts: Counter[str] = Counter()
-    words = text.split()
-    lead = " ".join(words[:LEAD_WORDS])
-    for part, weight in ((title or "", 2.0), (lead, 1.0)):
-        prev_end = 0
+    stop = STOPWORDS
+    for part, weight in ((title or "", 2.0), (text[:LEAD_CHARS], 1.0)):
         prev_cap: str | None = None
-        for m in _TOKEN.finditer(part):
-            tok = m.group(0).strip("'\u2019-.,")
-            if not tok:
-                continue
-            low = tok.lower()
-            gap = part[prev_end:m.start()]
-            prev_end = m.end()
-            if low in STOPWORDS or (len(low) < 3 and not low[0].isdigit()):
+        cap_w = weight * 1.5
+        for tok in _TOKEN.findall(part):
+            c0 = tok[0]
+            if not (c0.isalnum()):  # punctuation breaks a run of names
                 prev_cap = None
                 continue
-            is_cap = tok[0].isupper() and not tok.isupper() or (tok.isupper() and len(tok) > 1)
-            w = weight * (1.5 if is_cap else 1.0)
-            if low[0].isdigit():
+            tok = tok.rstrip("'\u2019-.,")
+            low = tok.lower()
+            if low in stop or (len(low) < 3 and not c0.isdigit()):
+                prev_cap = None
+                continue
+            if c0.isdigit():
                 low = low.replace(",", "")
                 if len(low) < 2:
                     prev_cap = None
                     continue
-            counts[low] += w
-            if is_cap and prev_cap is not None and gap.strip() == "":
-                counts[prev_cap + "_" + low] += w  # "tara_reid", "supreme_court"
-            prev_cap = low if is_cap else None
+                counts[low] += weight
+                prev_cap = None
+                continue
+            if c0.isupper() and (len(tok) > 1):
+                counts[low] += cap_w
+                if prev_cap is not None:
+                    counts[prev_cap + "_" + low] += cap_w
+                prev_cap = low
+            else:
+                counts[low] += weight
+                prev_cap = None
     for e in entities:
         key = getattr(e, "key", "") or getattr(e, "name", "")
         if key:
@@ -113,8 +124,8 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
 
 
 def embed_text(title: str | None, text: str) -> str:
-    words = text.split()
-    return ((title or "") + ". " + " ".join(words[:EMBED_WORDS])).strip(". ")
+    words = text[:EMBED_CHARS].split()[:EMBED_WORDS]
+    return ((title or "") + ". " + " ".join(words)).strip(". ")
 
 
 def story_id_for(founder_id: str) -> str:
@@ -270,12 +281,13 @@ class GroupStories(CorpusStage):
         stored_df = store.term_df(list(batch_df) + [""]) if store is not None else {}
         n_docs = stored_df.get("", 0) + n
 
-        def df(t: str) -> int:
-            return stored_df.get(t, 0) + batch_df[t]
+        dfs = {t: stored_df.get(t, 0) + c for t, c in batch_df.items()}
+        idf = {t: math.log((n_docs + 1) / (c + 1)) + 1.0 for t, c in dfs.items()}
+        log = math.log
 
         vecs: list[dict[str, float]] = []
         for c in raw:
-            w = {t: (1.0 + math.log(v)) * (math.log((n_docs + 1) / (df(t) + 1)) + 1.0) for t, v in c.items()}
+            w = {t: (1.0 + log(v)) * idf[t] for t, v in c.items()}
             top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:DOC_TERMS]
             norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
             vecs.append({t: v / norm for t, v in top})
@@ -292,10 +304,12 @@ class GroupStories(CorpusStage):
 
         # candidate pairs: dated articles within a sliding time window that share a term;
         # undated ones with anything that shares a rare term
-        pairs = self._candidate_pairs(X, day_arr, vocab, df, n_docs)
-        self.stats["candidate_pairs"] += len(pairs[0])
-        sims = self._pair_scores(X, emb, day_arr, *pairs)
-        labels = average_linkage(n, pairs[0], pairs[1], sims, self.threshold)
+        ii, jj, sims = self._candidate_pairs(X, emb, day_arr, vocab, dfs, n_docs)
+        self.stats["candidate_pairs"] += len(ii)
+        keep = sims >= self.threshold * MIN_PAIR_SHARE  # weaker pairs count as 0 in the linkage
+        ii, jj, sims = ii[keep], jj[keep], sims[keep]
+        self.stats["scored_pairs"] += len(ii)
+        labels = average_linkage(n, ii, jj, sims, self.threshold)
 
         groups: dict[int, list[int]] = defaultdict(list)
         for i, lab in enumerate(labels):
@@ -359,67 +373,75 @@ class GroupStories(CorpusStage):
             counts[""] = n
             store.add_term_df(counts)
 
-    def _candidate_pairs(self, X: Any, day_arr: np.ndarray, vocab: dict[str, int], df: Any,
-                         n_docs: int) -> tuple[np.ndarray, np.ndarray]:
-        from scipy import sparse
+    def _candidate_pairs(self, X: Any, emb: np.ndarray | None, day_arr: np.ndarray, vocab: dict[str, int],
+                         dfs: dict[str, int], n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (i < j) worth scoring, with their combined similarity.
 
+        Dated articles: every pair within ``window_days`` that shares a term, found window by
+        window (each window of W days against itself and the next), so the cost grows with the
+        number of articles times the articles per window. Undated articles: pairs that share
+        one of the article's strongest terms that is not common.
+        """
         n = X.shape[0]
         out_i: list[np.ndarray] = []
         out_j: list[np.ndarray] = []
+        out_v: list[np.ndarray] = []
         dated = np.flatnonzero(day_arr >= 0)
         undated = np.flatnonzero(day_arr < 0)
-        common = max(COMMON_MIN, int(COMMON_SHARE * n_docs))
-        ok_terms = np.array([df(t) <= common for t in vocab], dtype=bool) if vocab else np.zeros(1, bool)
-        B = (X[:, :] != 0).astype(np.float32).multiply(ok_terms[None, : X.shape[1]]).tocsr()
         W = self.window_days
         if len(dated):
-            # windows of W days, each paired with the next: every pair within W days meets once
             bucket = (day_arr[dated] - day_arr[dated].min()) // max(1, W)
-            starts = np.searchsorted(bucket, np.arange(bucket.max() + 2))
+            starts = np.searchsorted(bucket, np.arange(bucket.max() + 3))
+            XT = X.T.tocsc()
             for b in range(int(bucket.max()) + 1):
-                lo, mid, hi = starts[b], starts[b + 1], starts[min(b + 2, len(starts) - 1)]
+                lo, mid, hi = starts[b], starts[b + 1], starts[b + 2]
                 if mid == lo:
                     continue
-                idx = dated[lo:hi]
-                rows_b = B[dated[lo:mid]]
-                C = (rows_b @ B[idx].T).tocoo()
-                gi = dated[lo:mid][C.row]
-                gj = idx[C.col]
+                rows = dated[lo:mid]
+                cols = dated[lo:hi]  # dated is sorted, so this is a contiguous slice of X
+                C = (X[rows[0]:rows[-1] + 1] @ XT[:, cols[0]:cols[-1] + 1]).tocoo()
+                gi = rows[0] + C.row.astype(np.int64)
+                gj = cols[0] + C.col.astype(np.int64)
                 keep = (gi < gj) & (np.abs(day_arr[gi] - day_arr[gj]) <= W)
-                out_i.append(gi[keep])
-                out_j.append(gj[keep])
+                gi, gj, lex = gi[keep], gj[keep], C.data[keep]
+                if emb is not None and len(gi):
+                    S = emb[rows[0]:rows[-1] + 1] @ emb[cols[0]:cols[-1] + 1].T
+                    sem = S[gi - rows[0], gj - cols[0]]
+                    lex = self._combine(lex, sem, day_arr[gi], day_arr[gj])
+                else:
+                    lex = self._combine(lex, None, day_arr[gi], day_arr[gj])
+                out_i.append(gi)
+                out_j.append(gj)
+                out_v.append(lex)
         if len(undated):
-            # each undated article blocks on its strongest UNDATED_BLOCK terms that are not common
-            Xb = X.multiply(ok_terms[None, : X.shape[1]]).tocsr()
-            R = _top_per_row(Xb, UNDATED_BLOCK)
+            common = max(COMMON_MIN, int(COMMON_SHARE * n_docs))
+            ok = np.zeros(X.shape[1], dtype=bool)
+            for t, col in vocab.items():
+                ok[col] = dfs.get(t, 0) <= common
+            R = _top_per_row(X.multiply(ok[None, :]).tocsr(), UNDATED_BLOCK)
             R.data[:] = 1.0
+            RT = R.T.tocsr()
             for s in range(0, len(undated), 2000):
                 rows_u = undated[s:s + 2000]
-                C = (R[rows_u] @ R.T).tocoo()
+                C = (R[rows_u] @ RT).tocoo()
                 gi, gj = rows_u[C.row], C.col.astype(np.int64)
                 keep = (gi != gj) & ((day_arr[gj] >= 0) | (gi < gj))
                 a, b = np.minimum(gi[keep], gj[keep]), np.maximum(gi[keep], gj[keep])
-                out_i.append(a)
-                out_j.append(b)
+                if len(a):
+                    lex = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
+                    sem = np.einsum("ij,ij->i", emb[a], emb[b]) if emb is not None else None
+                    out_i.append(a)
+                    out_j.append(b)
+                    out_v.append(self._combine(lex, sem, day_arr[a], day_arr[b]))
         if not out_i:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        ii = np.concatenate(out_i).astype(np.int64)
-        jj = np.concatenate(out_j).astype(np.int64)
-        code = np.unique(ii * n + jj)
-        return code // n, code % n
+            z = np.zeros(0, np.int64)
+            return z, z, np.zeros(0, np.float64)
+        return (np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64),
+                np.concatenate(out_v).astype(np.float64))
 
-    def _pair_scores(self, X: Any, emb: np.ndarray | None, day_arr: np.ndarray, ii: np.ndarray,
-                     jj: np.ndarray) -> np.ndarray:
-        if len(ii) == 0:
-            return np.zeros(0, np.float32)
-        lex = np.asarray(X[ii].multiply(X[jj]).sum(axis=1)).ravel()
-        if emb is not None:
-            sem = np.einsum("ij,ij->i", emb[ii], emb[jj])
-            s = self.lexical_weight * lex + (1 - self.lexical_weight) * sem
-        else:
-            s = lex
-        both = (day_arr[ii] >= 0) & (day_arr[jj] >= 0)
-        gap = np.where(both, np.abs(day_arr[ii] - day_arr[jj]), 0)
+    def _combine(self, lex: np.ndarray, sem: np.ndarray | None, di: np.ndarray, dj: np.ndarray) -> np.ndarray:
+        s = lex if sem is None else self.lexical_weight * lex + (1 - self.lexical_weight) * sem
+        gap = np.where((di >= 0) & (dj >= 0), np.abs(di - dj), 0)
         return (s - self.day_penalty * gap).astype(np.float64)
 
     @staticmethod
