@@ -158,6 +158,9 @@ def default_lexicon() -> Lexicon:
 
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]")
+_NOUN_CONTEXT = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|such|his|her|its|their|our|your|my|of|after|before|in|from|by|with|for|"
+    r"on|at|into|deadly|fatal|new|latest|first|second|major|massive|huge|any|no|every|each|another)\s+$", re.I)
 _SENT_START = re.compile(r"(^|[.!?:;]\s+|[\"“‘(]\s*)$")
 
 
@@ -176,6 +179,8 @@ def detect(text: str, *, title: bool = False, lexicon: Lexicon | None = None) ->
         if not title and surface[0].isupper() and not surface.isupper():
             if not _SENT_START.search(text[:m.start()]):
                 continue
+        if entry.verb and form in ("base", "s") and _NOUN_CONTEXT.search(text[:m.start()]):
+            continue  # "the blast", "after attacks": a noun, not the loaded verb
         quoted = any(a <= m.start() < b for a, b in quotes)
         hits.append(Hit(m.start(), m.end(), surface, entry, form, quoted))
     return hits

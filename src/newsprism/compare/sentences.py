@@ -50,7 +50,8 @@ def article_sentences(a: Article) -> list[str]:
 
 _WORD_NUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
 }
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
@@ -105,7 +106,11 @@ def find_numbers(sentence: str) -> list[dict]:
             continue
         if raw in _WORD_NUM and raw in {"one"} and not unit:
             continue
-        out.append({"text": m.group(0).strip(), "value": value, "unit": unit,
+        text = sentence[m.start():m.end("pct") if m.group("pct") else m.end("scale") if m.group("scale")
+                        else m.end("num")]
+        if unit_words and not m.group("pct") and not m.group("cur"):
+            text += " " + unit_words[0]
+        out.append({"text": text.strip(), "value": value, "unit": unit,
                     "qualifier": _qualifier(m.group("qual"))})
     return out
 
