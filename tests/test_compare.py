@@ -109,3 +109,22 @@ def test_one_article_story_degrades() -> None:
     s = Summarise().process_story(s, [a], None)
     assert s.facts and s.facts[0]["supported_by"] == ["solo"] and s.conflicts == []
     assert s.summary and s.summary[0]["sources"] == ["solo"]
+
+
+def test_html_report_shows_matrix_conflicts_quotes_and_escapes(story) -> None:  # noqa: ANN001
+    from newsprism.report import build_report
+    from newsprism.report.html import render_html
+
+    s, arts = story
+    evil = Article(id="evil", input="evil.jsonl:1", outlet="<script>alert(1)</script>",
+                   title="Mayor <b>caves</b>", clean_text="The mayor slammed <img src=x onerror=alert(1)> critics today.")
+    s2 = CompareStory().process_story(Story(id="s2", article_ids=["evil"]), [evil], None)
+    html = render_html(build_report([(s, arts), (s2, [evil])], []))
+    assert "Facts by outlet" in html and 'class="yes"' in html and 'class="no"' in html
+    assert 'href="#harbour-herald"' in html and "precision difference" in html and "contradiction" in html
+    assert "different speaker" in html
+    assert '">caves to</mark>' in html
+    # untrusted text is escaped everywhere, highlighted or not
+    assert "<script>alert" not in html and "<img" not in html and "<b>caves" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x" in html
+    assert '">slammed</mark>' in html and '&lt;b&gt;<mark class="flag"' in html

@@ -86,3 +86,30 @@ def test_framing_stage_fills_flags_and_profile() -> None:
     b = Article(id="b", input="x", clean_text="ignored", sentences=["A massive crowd.", "Calm."])
     Framing().process(b)
     assert b.framing_profile["sentences"] == 2 and b.framing[0].sentence == 0
+
+
+def test_cli_framing_reads_text_and_jsonl(tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    runner = CliRunner()
+    h = runner.invoke(app, ["framing", "--help"])
+    assert h.exit_code == 0 and "Example: newsprism framing" in h.output
+    f = tmp_path / "draft.jsonl"
+    f.write_text('{"id": "p1", "text": "The mayor caved to the <b>radical</b> lobby."}\n'
+                 "A quiet council meeting ended at noon.\n\n"
+                 '{"id": "p3"}\n', encoding="utf-8")
+    r = runner.invoke(app, ["framing", str(f)])
+    assert r.exit_code == 1  # one bad line
+    recs = [json.loads(x) for x in r.output.splitlines()]
+    assert [x["id"] for x in recs] == ["p1", 2, "p3"]
+    assert recs[0]["loaded"] and {p["phrase"] for p in recs[0]["phrases"]} == {"caved to", "radical"}
+    assert recs[1] == {"id": 2, "loaded": False, "score": 0.0, "phrases": []}
+    assert recs[2]["code"] == "E502"
+    ok = tmp_path / "ok.txt"
+    ok.write_text("Plain words only.\n", encoding="utf-8")
+    assert runner.invoke(app, ["framing", str(ok)]).exit_code == 0
+    assert runner.invoke(app, ["framing", str(tmp_path / "missing.txt")]).exit_code == 2

@@ -43,6 +43,9 @@ class Errors:
     # E2xx: processing
     E201 = "{input}: no body text is left after cleaning."
     E202 = "{input}: stage {stage!r} failed: {reason}"
+    # E5xx: compare and framing
+    E501 = "{input}: line {line} looks like JSON but does not parse ({reason}); give plain text or a JSON object."
+    E502 = "{input}: line {line} is a JSON object without a string 'text' field."
 
 
 class NewsprismError(Exception):

@@ -262,7 +262,7 @@ def to_flag(h: Hit, sentence: int | None, in_title: bool) -> FramingFlag:
                        sentence=sentence, in_title=in_title, quoted=h.quoted)
 
 
-def segments(text: str, flags: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def segments(text: str, title: bool = False) -> list[dict[str, Any]]:
     """Split ``text`` into plain and flagged segments for safe highlighting in templates.
 
     Returns ``[{"text": ..., "flag": None | {kind, explanation, neutral}}]``; the template
@@ -270,13 +270,14 @@ def segments(text: str, flags: list[dict[str, Any]] | None = None) -> list[dict[
     """
     out: list[dict[str, Any]] = []
     pos = 0
-    for h in detect(text):
+    for h in detect(text, title=title):
         if h.start < pos:
             continue
         if h.start > pos:
             out.append({"text": text[pos:h.start], "flag": None})
         out.append({"text": text[h.start:h.end],
-                    "flag": {"kind": h.entry.kind, "explanation": h.entry.explanation, "neutral": h.neutral}})
+                    "flag": {"kind": h.entry.kind, "explanation": h.entry.explanation, "neutral": h.neutral,
+                             "quoted": h.quoted}})
         pos = h.end
     if pos < len(text):
         out.append({"text": text[pos:], "flag": None})
@@ -308,6 +309,38 @@ def neutralise(text: str) -> str:
     text = re.sub(r"\b([Aa])n (?=[^aeiouAEIOU\W])", r"\1 ", text)
     text = re.sub(r"^[\s,]+", "", text)
     return text[:1].upper() + text[1:] if text else text
+
+
+# -- newsprism framing FILE ------------------------------------------------------------
+
+def check_lines(lines: Any, source: str = "<stdin>") -> Any:
+    """Yield one result per non-empty line: ``{id, loaded, score, phrases}``, or ``{id, error, code}``.
+
+    A line is JSON when it starts with ``{`` (then it needs a string ``text``; ``id`` is optional),
+    plain text otherwise. A bad line yields an error record; the rest go on.
+    """
+    from .errors import Errors, NewsprismError
+
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        rid: Any = n
+        text = line
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                err = NewsprismError(Errors.E501, input=source, line=n, reason=exc.msg)
+                yield {"id": n, "error": err.message, "code": err.code}
+                continue
+            text = obj.get("text") if isinstance(obj, dict) else None
+            if not isinstance(text, str):
+                err = NewsprismError(Errors.E502, input=source, line=n)
+                yield {"id": obj.get("id", n) if isinstance(obj, dict) else n, "error": err.message, "code": err.code}
+                continue
+            rid = obj.get("id", n)
+        yield {"id": rid, **check_text(text)}
 
 
 # -- the stage -----------------------------------------------------------------------
