@@ -59,7 +59,9 @@ def main() -> int:
         return 0
     has_clf = framing._classifier() is not None
     print(f"anchor (Spinde et al. 2021, fine-tuned RoBERTa, BABE): macro-F1 {ANCHOR}")
-    print(f"lexicon entries: {len(framing.default_lexicon())}; classifier trained: {has_clf}")
+    model = framing._classifier() or {}
+    print(f"lexicon entries: {len(framing.default_lexicon())}; classifier: "
+          f"{model.get('features', 'none')} {model.get('encoder', '')}, trained on {model.get('n', 0)} composed sentences")
     for name in ("babe-sg1", "mbic"):
         rows = load(base / f"{name}.jsonl.gz")
         gold = [g for _, g in rows]
@@ -70,8 +72,8 @@ def main() -> int:
         res["newsprism lexicon"] = macro_f1(
             gold, [1 if framing.sentence_score(t, use_classifier=False) >= framing.THRESHOLD else 0 for t, _ in rows])
         if has_clf:
-            res["lexicon + classifier"] = macro_f1(
-                gold, [1 if framing.sentence_score(t) >= framing.THRESHOLD else 0 for t, _ in rows])
+            scores = framing.sentence_scores([t for t, _ in rows])
+            res["lexicon + classifier"] = macro_f1(gold, [1 if s >= framing.THRESHOLD else 0 for s in scores])
         print(f"\n{name}: {len(rows)} sentences ({sum(gold)} biased, {len(gold) - sum(gold)} non-biased)")
         for k, v in res.items():
             print(f"  {k:<22} macro-F1 {v:.3f}")

@@ -128,3 +128,15 @@ def test_html_report_shows_matrix_conflicts_quotes_and_escapes(story) -> None:  
     assert "<script>alert" not in html and "<img" not in html and "<b>caves" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x" in html
     assert '">slammed</mark>' in html and '&lt;b&gt;<mark class="flag"' in html
+
+
+def test_summary_cites_only_articles_that_give_its_numbers(story) -> None:  # noqa: ANN001
+    s, arts = story
+    by_id = {a.id: {n["value"] for n in find_numbers(a.text)} for a in arts}
+    checked = 0
+    for sent in s.summary:
+        for n in find_numbers(sent["text"]):
+            for src in sent["sources"]:
+                assert n["value"] in by_id[src], (sent, src)
+                checked += 1
+    assert checked  # the fixture's summary does state numbers (deaths, workers)

@@ -221,15 +221,57 @@ def classifier_features(text: str, hits: list[Hit]) -> dict[str, float]:
     return feats
 
 
-def classifier_prob(text: str, hits: list[Hit]) -> float | None:
+def lexicon_features(hits: list[Hit]) -> dict[str, float]:
+    feats = {"lex": lexicon_score(hits), "bias": 1.0}
+    for h in hits:
+        feats["k=" + h.entry.kind] = feats.get("k=" + h.entry.kind, 0.0) + h.weight
+    return feats
+
+
+def _embed(texts: list[str], kind: str) -> Any:
+    from .embed import get_encoder
+
+    return get_encoder(kind).encode(texts)
+
+
+def classifier_probs(texts: list[str], hits: list[list[Hit]]) -> list[float] | None:
+    """Probabilities that each text is loaded, or None when no classifier was trained (or its
+    encoder cannot be built)."""
     import math
 
     model = _classifier()
     if model is None:
         return None
     w = model["weights"]
-    z = sum(w.get(k, 0.0) * v for k, v in classifier_features(text, hits).items())
-    return 1.0 / (1.0 + math.exp(-z))
+    zs = []
+    if model.get("features", "").startswith("embed"):
+        try:
+            vecs = _embed(texts, model["encoder"])
+        except Exception:  # noqa: BLE001 - no encoder: the lexicon alone decides
+            return None
+        emb = model["embedding_weights"]
+        for t, h, v in zip(texts, hits, vecs):
+            z = sum(w.get(k, 0.0) * x for k, x in lexicon_features(h).items())
+            zs.append(z + float(sum(a * b for a, b in zip(emb, v.tolist()))))
+    else:
+        for t, h in zip(texts, hits):
+            zs.append(sum(w.get(k, 0.0) * v for k, v in classifier_features(t, h).items()))
+    return [1.0 / (1.0 + math.exp(-z)) for z in zs]
+
+
+def classifier_prob(text: str, hits: list[Hit]) -> float | None:
+    probs = classifier_probs([text], [hits])
+    return probs[0] if probs else None
+
+
+def sentence_scores(texts: list[str], use_classifier: bool = True) -> list[float]:
+    """Batched :func:`sentence_score` (one encoder call for all texts)."""
+    hits = [detect(t) for t in texts]
+    lex = [lexicon_score(h) for h in hits]
+    probs = classifier_probs(texts, hits) if use_classifier and texts else None
+    if probs is None:
+        return [round(x, 4) for x in lex]
+    return [round(b, 4) for b in probs]
 
 
 def sentence_score(text: str, hits: list[Hit] | None = None, use_classifier: bool = True) -> float:
@@ -237,8 +279,8 @@ def sentence_score(text: str, hits: list[Hit] | None = None, use_classifier: boo
     lex = lexicon_score(hits)
     if use_classifier:
         p = classifier_prob(text, hits)
-        if p is not None:
-            return round(0.5 * lex + 0.5 * p, 4)
+        if p is not None:  # the classifier already weighs the lexicon's evidence (its features)
+            return round(p, 4)
     return round(lex, 4)
 
 
@@ -384,11 +426,9 @@ class Framing(DocumentStage):
         if title:
             flags += [to_flag(h, None, True) for h in detect(title, title=True)]
         sents = article_sentences(doc)
-        scores = []
         for i, s in enumerate(sents):
-            hits = detect(s)
-            flags += [to_flag(h, i, False) for h in hits]
-            scores.append(sentence_score(s, hits))
+            flags += [to_flag(h, i, False) for h in detect(s)]
+        scores = sentence_scores(sents) if sents else []
         doc.framing = flags
         doc.framing_profile = article_profile(flags, len(sents), len(doc.text.split()), scores)
         self.stats["flags"] += len(flags)

@@ -267,21 +267,58 @@ class Summarise(StoryStage):
         return story
 
 
-def _candidate(fact: dict) -> str | None:
-    """The fact's least loaded claim, neutralised; None if loaded language remains."""
+_CAPWORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
+
+
+def _details(text: str) -> tuple[set[float], set[str]]:
+    from .sentences import find_numbers
+
+    nums = {n["value"] for n in find_numbers(text)}
+    names = {w.lower().rstrip("’'s") for w in _CAPWORD.findall(text)}
+    return nums, names
+
+
+def _supports(chosen: str, other: str) -> bool:
+    """Does ``other`` (another outlet's aligned claim) back the details of ``chosen``?
+
+    Every number of the chosen wording must be in it, and most of its names; otherwise the
+    sentence is cited to its own article only, so no outlet is credited with a detail it never gave.
+    """
+    nums, names = _details(chosen)
+    onums, _ = _details(other)
+    words = set(re.findall(r"[\w-]+", other.lower().replace("’s", "").replace("'s", "")))
+    if not nums <= onums:
+        return False
+    if not names:
+        return True
+    return sum(1 for n in names if n in words) >= 0.6 * len(names)
+
+
+def _candidate(fact: dict) -> tuple[str, list[str]] | None:
+    """The fact's least loaded claim, neutralised, and the articles that back its wording;
+    None if loaded language remains in every claim."""
     from ..framing import detect, neutralise
 
-    texts = sorted({c["text"] for c in fact["claims"]}, key=lambda t: (len(detect(t)), abs(len(t.split()) - 25)))
-    for t in texts:
-        t = t.strip()
+    order = {a: i for i, a in enumerate(fact["supported_by"])}
+    options = []
+    for c in fact["claims"]:
+        t = c["text"].strip()
         if t.startswith(("“", '"')) or len(t.split()) < 6:
             continue
         n = neutralise(t)
-        if not detect(n) and len(n.split()) >= 6:
-            if not re.search(r"[.!?][\"”’)]*$", n):
-                n = n.rstrip(",;: ") + "."
-            return n
-    return None
+        if detect(n) or len(n.split()) < 6:
+            continue
+        if not re.search(r"[.!?][\"”’)]*$", n):
+            n = n.rstrip(",;: ") + "."
+        sources = [c["article_id"]] + [o["article_id"] for o in fact["claims"]
+                                       if o["article_id"] != c["article_id"] and _supports(t, o["text"])]
+        sources = sorted(dict.fromkeys(sources), key=lambda a: order.get(a, 99))
+        # the wording most outlets back, then the least loaded original, then a middling length
+        options.append(((-len(sources), len(detect(t)), abs(len(t.split()) - 25)), n, sources))
+    if not options:
+        return None
+    _, n, sources = min(options, key=lambda o: o[0])
+    return n, sources
 
 
 def summarise(facts: list[dict], article_ids: list[str], max_sentences: int = 6,
@@ -304,12 +341,13 @@ def summarise(facts: list[dict], article_ids: list[str], max_sentences: int = 6,
     for f in ordered:
         if len(out) >= max_sentences:
             break
-        text = _candidate(f)
-        if text is None or any(_jaccard(text, s["text"]) > 0.5 for s in out):
+        cand = _candidate(f)
+        if cand is None or any(_jaccard(cand[0], s["text"]) > 0.5 for s in out):
             continue
+        text, sources = cand
         n = len(text.split())
         if words + n > max_words and out:
             continue
-        out.append({"text": text, "sources": list(f["supported_by"])})
+        out.append({"text": text, "sources": sources})
         words += n
     return out
