@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 _ARTICLE_EXTRA = (
     "url", "authors", "display_title", "dek", "dateline", "origin", "credits", "captions",
     "canonical_id", "copies", "entities", "quantities", "dates", "quotes", "citations", "framing",
+    "framing_profile",
 )
 _STORY_EXTRA = ("first_seen", "last_seen", "facts", "conflicts", "quote_differences", "framing", "summary")
 
