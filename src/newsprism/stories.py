@@ -58,10 +58,13 @@ wednesday thursday friday saturday sunday time times people percent first two th
 eight nine ten mr mrs ms dr get got go going gone come came take took including says saying statement
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019-]*|\d[\d,.]*\d|\d|[^\w\s]")
+_WORDS = re.compile(r"[a-z\u00df-\u024f][a-z\u00df-\u024f0-9'\u2019-]*[a-z\u00df-\u024f0-9]|\d[\d,.]*\d")
+_CAPS = re.compile(r"\b[A-Z\u00c0-\u00de][\w'\u2019-]*\w")
+# two adjacent capitalised words, overlapping ("Supreme Court Justice" gives two pairs)
+_CAP_PAIRS = re.compile(r"\b([A-Z\u00c0-\u00de][\w'\u2019-]*\w)[ \t]+(?=([A-Z\u00c0-\u00de][\w'\u2019-]*\w)\b)")
 
 LEAD_CHARS = 1600  # about 250 words: the lead, where the event is told
-EMBED_WORDS = 80
+EMBED_WORDS = 60
 EMBED_CHARS = 700
 DOC_TERMS = 100
 STORY_TERMS = 100
@@ -81,46 +84,42 @@ MIN_PAIR_SHARE = 0.5
 def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Counter[str]:
     """Raw key-term weights of one article: its headline (double) and lead.
 
-    Capitalised words (names) weigh 1.5x, and runs of capitalised words also give
-    joined pairs ("tara_reid", "supreme_court"), which identify events far better than
-    either word alone.
+    Capitalised words (names) weigh 1.5x, and adjacent capitalised words also give joined
+    pairs ("tara_reid", "supreme_court"), which identify events far better than either word
+    alone. Counting is done by regex and Counter (C loops); only distinct terms are visited
+    in Python.
     """
     counts: Counter[str] = Counter()
-    stop = STOPWORDS
     for part, weight in ((title or "", 2.0), (text[:LEAD_CHARS], 1.0)):
-        prev_cap: str | None = None
-        cap_w = weight * 1.5
-        for tok in _TOKEN.findall(part):
-            c0 = tok[0]
-            if not (c0.isalnum()):  # punctuation breaks a run of names
-                prev_cap = None
+        if not part:
+            continue
+        words = Counter(_WORDS.findall(part.lower()))
+        caps = Counter(_CAPS.findall(part))
+        pairs = Counter(_unpossess(a.lower()) + "_" + _unpossess(b.lower()) for a, b in _CAP_PAIRS.findall(part))
+        for w, c in words.items():
+            if w in STOPWORDS:
                 continue
-            tok = tok.rstrip("'\u2019-.,")
-            low = tok.lower()
-            if low in stop or (len(low) < 3 and not c0.isdigit()):
-                prev_cap = None
-                continue
-            if c0.isdigit():
-                low = low.replace(",", "")
-                if len(low) < 2:
-                    prev_cap = None
-                    continue
-                counts[low] += weight
-                prev_cap = None
-                continue
-            if c0.isupper() and (len(tok) > 1):
-                counts[low] += cap_w
-                if prev_cap is not None:
-                    counts[prev_cap + "_" + low] += cap_w
-                prev_cap = low
-            else:
-                counts[low] += weight
-                prev_cap = None
+            if w[0].isdigit():
+                w2 = w.replace(",", "")
+                if len(w2) >= 2:
+                    counts[w2] += weight * c
+            elif len(w) >= 3:
+                counts[_unpossess(w)] += weight * c
+        for w, c in caps.items():
+            low = _unpossess(w.lower())
+            if low not in STOPWORDS and len(low) >= 3:
+                counts[low] += 0.5 * weight * c
+        for w, c in pairs.items():
+            counts[w] += 1.5 * weight * c
     for e in entities:
         key = getattr(e, "key", "") or getattr(e, "name", "")
         if key:
             counts["e:" + key.lower()] += 2.0
     return counts
+
+
+def _unpossess(w: str) -> str:
+    return w[:-2] if w.endswith(("'s", "\u2019s")) else w
 
 
 def embed_text(title: str | None, text: str) -> str:
