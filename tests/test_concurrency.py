@@ -39,7 +39,7 @@ def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     raise AssertionError("serve did not come up")
 
 
-N = 1200
+N = 500
 
 
 @pytest.mark.slow
