@@ -152,7 +152,7 @@ class Pipeline:
         return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
     def stats(self) -> dict[str, dict[str, float]]:
-        return {s.name: dict(s.stats) for s in self.stages}
+        return {s.name: {k: v for k, v in s.stats.items() if v} for s in self.stages}
 
 
 def reject(doc: Article, stage: Stage, exc: BaseException) -> Rejection:
