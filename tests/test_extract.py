@@ -203,3 +203,11 @@ def test_pronoun_never_resolves_to_a_name_inside_the_quote() -> None:
     a = _article(text)
     (q,) = a.quotes
     assert q.speaker == "Lena Ortiz" and q.speaker_entity == "lena-ortiz"
+
+
+def test_report_has_a_citation_graph() -> None:
+    a = _article()
+    a.outlet = "Harbor Daily"
+    r = build_report([(Story(id="s", article_ids=["a1"]), [a])], [])
+    assert ("Harbor Daily", "The New York Times") in {(e["source"], e["target"]) for e in r["citation_graph"]["edges"]}
+    assert "Who relies on whom" in render_html(r)
