@@ -41,6 +41,7 @@ def shoot(driver, url: str, path: Path, max_height: int = 2600, click: str | Non
     driver.get(url)
     if click:
         driver.find_element(By.CSS_SELECTOR, click).click()
+        driver.execute_script("window.scrollTo(0, 0)")
     height = min(max_height, int(driver.execute_script("return document.documentElement.scrollHeight")) + 20)
     driver.set_window_size(1280, max(height, 600))
     time.sleep(0.3)

@@ -264,3 +264,16 @@ def test_serve_help_and_refusals(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert r.exit_code == 2 and "E610" in r.output
     r = runner.invoke(cli_app, ["serve", "--db", str(db.parent / "missing.db")])
     assert r.exit_code == 2 and "E008" in r.output
+
+
+def test_list_page_sees_new_writes(db: Path) -> None:
+    c = TestClient(create_app(db))
+    assert "47 of 47 stories" in c.get("/").text
+    from newsprism.model import Article, Story
+
+    with Store(db) as s:  # another connection commits: the cached counts must not go stale
+        s.upsert_articles([Article(id="a_new", input="new.txt", outlet="Brand New Outlet", title="Fresh",
+                                   clean_text="Fresh text.", story_id="s_new")])
+        s.upsert_stories([Story(id="s_new", title="Fresh", article_ids=["a_new"])])
+    html = c.get("/").text
+    assert "48 of 48 stories" in html and "Brand New Outlet" in html

@@ -229,7 +229,42 @@ def serve(
         _fail(exc)
         return
     typer.echo(f"serving {db} on http://{host}:{port}/ (ingest {'on, token required' if token else 'off'})")
-    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: bound to {host}, not loopback: anyone who can reach this address can read the store",
+                   err=True)
+    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024)
+
+
+@app.command(epilog='Example: newsprism framing draft.txt > flags.jsonl   '
+                    '(or JSONL lines like {"id": "p1", "text": "The mayor caved."}; "-" reads stdin)')
+def framing(
+    file: str = typer.Argument(..., help="Text file (one passage per line) or JSONL {id, text}; - for stdin."),
+) -> None:
+    """Flag loaded language, one JSON line out per line in: {id, loaded, score, phrases}.
+
+    Each phrase has its kind (loaded_verb, label, intensifier, presupposition, opinion), a
+    one-line explanation and a neutral alternative. Bad lines give {id, error, code}; the exit
+    code is then 1.
+    """
+    from .framing import check_lines
+
+    if file == "-":
+        stream, name = sys.stdin, "<stdin>"
+    else:
+        path = Path(file)
+        if not path.exists():
+            _fail(UsageError(Errors.E002, input=file))
+        try:
+            stream, name = path.open(encoding="utf-8", errors="replace"), file
+        except OSError as exc:
+            _fail(UsageError(Errors.E101, input=file, reason=exc.strerror or str(exc)))
+            return
+    bad = 0
+    for rec in check_lines(stream, name):
+        bad += "error" in rec
+        typer.echo(json.dumps(rec, ensure_ascii=False))
+    raise typer.Exit(EXIT_PARTIAL if bad else EXIT_OK)
 
 
 def _open(db: Path):  # noqa: ANN202

@@ -15,6 +15,8 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -56,6 +58,7 @@ class WebSettings:
     per_page: int = 20
     max_per_page: int = 100
     side_by_side: int = 6  # article bodies shown in full next to each other on a story page
+    matrix_rows: int = 25  # fact-matrix rows shown before a "show more" toggle
 
 
 class ApiError(StarletteHTTPException):
@@ -181,6 +184,18 @@ class _Stores:
             self.all.clear()
 
 
+def _cached(store: Store, key: str, compute: Any) -> Any:
+    """``compute()``, reused until another connection commits to the store (PRAGMA data_version)."""
+    version = store.db.execute("PRAGMA data_version").fetchone()[0]
+    cache = store.__dict__.setdefault("_web_cache", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = compute()
+    cache[key] = (version, value)
+    return value
+
+
 def _pages(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
 
@@ -210,7 +225,13 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
     ingest_lock = threading.Lock()
     token = ingest_token or None
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsprism",
         version="1.0",
         description="Stories compared across outlets: facts, omissions, conflicts, quotes, framing and a "
@@ -223,10 +244,6 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.stores = stores
     app.state.settings = settings
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        stores.close()
 
     def get_store() -> Store:
         return stores.get()
@@ -249,6 +266,14 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
             return _json_error(exc.status_code, exc)
         return render("error.html.j2", status=exc.status_code, status_code=exc.status_code, code=exc.code,
                       message=exc.detail)
+
+    @app.exception_handler(NewsprismError)
+    async def newsprism_error(request: Request, exc: NewsprismError) -> Response:
+        err = ApiError(500, Errors.E607, details="")
+        err.code, err.detail = exc.code, exc.message
+        if _is_api(request):
+            return _json_error(500, err)
+        return render("error.html.j2", status=500, status_code=500, code=exc.code, message=exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -294,9 +319,11 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
             for h in hits:
                 h["segments"] = views.split_marks(h.pop("snippet"))
         filters = {"q": q or "", "outlet": outlet or "", "date_from": d_from or "", "date_to": d_to or ""}
+        outlets, n_stories, n_articles = _cached(
+            store, "list", lambda: (store.outlets(), store.story_count(), store.article_count()))
         return render("list.html.j2", stories=rows, total=total, page=page, pages=_pages(total, per),
-                      filters=filters, outlets=store.outlets(), hits=hits, qs=qs,
-                      n_stories=store.story_count(), n_articles=store.article_count())
+                      filters=filters, outlets=outlets, hits=hits, qs=qs, n_stories=n_stories,
+                      n_articles=n_articles)
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, store: Store = Depends(get_store)) -> Response:
@@ -320,7 +347,7 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
                    for f in story.framing]
         return render("story.html.j2", story=story, articles=articles, number=number, by_id=by_id,
                       bodies=bodies, more=articles[settings.side_by_side:], copies=copies, canon=canon,
-                      matrix=views.fact_matrix(story, articles), framing=framing,
+                      matrix=views.fact_matrix(story, articles), matrix_rows=settings.matrix_rows, framing=framing,
                       timeline=views.timeline(articles))
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)

@@ -33,6 +33,15 @@ REASON_HELP = {
 
 
 def reason_help(reason: str) -> str:
+    """Why a kind of segment was removed: the cleaner's own explanation when it has one."""
+    try:
+        from .. import clean
+
+        reasons = getattr(clean, "REASONS", None)
+    except Exception:  # noqa: BLE001 - an explanation is never worth a failed page
+        reasons = None
+    if isinstance(reasons, dict) and isinstance(reasons.get(reason), str):
+        return reasons[reason]
     return REASON_HELP.get(reason, "classified by the cleaner as not part of the article body")
 
 
@@ -116,7 +125,8 @@ def fact_matrix(story: Story, articles: list[Article]) -> list[dict[str, Any]]:
                 cells.append("omitted")
             else:
                 cells.append("unknown")
-        rows.append({"text": str(fact.get("text") or ""), "cells": cells,
+        rows.append({"text": str(fact.get("text") or ""), "cells": cells, "kind": str(fact.get("kind") or ""),
+                     "n": sum(1 for c in cells if c == "reported"),
                      "shared": len(supported) == len(articles) and bool(articles)})
     return rows
 
