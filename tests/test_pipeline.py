@@ -48,3 +48,59 @@ def test_one_bad_document_does_not_stop_the_batch() -> None:
     assert isinstance(empty, Rejection) and empty.code == "E201" and empty.stage == "upper"
     assert stage.stats["in"] == 4 and stage.stats["out"] == 2 and stage.stats["rejected"] == 2
     assert stage.stats["upper"] == 2
+
+
+class _Upper(DocumentStage):
+    name = "upper"
+    requires = ("clean_text",)
+    adds = ("clean_text",)
+
+    def process(self, doc: Article) -> Article:
+        if "FAIL" in (doc.clean_text or ""):
+            raise ValueError("refused on purpose")
+        doc.metadata["seen_by_upper"] = doc.clean_text
+        return doc
+
+
+def test_phases_keep_declared_order_and_story_stages_last() -> None:
+    from newsprism.pipeline import CorpusStage, StoryStage
+
+    class Strip(CorpusStage):
+        name = "strip"
+
+    class Summ(StoryStage):
+        name = "summ"
+
+    p = Pipeline([_Upper(), Strip(), _Upper(), Summ()])
+    assert [k for k, _ in p.phases()] == ["document", "corpus", "document", "story"]
+    with pytest.raises(NewsprismError) as err:
+        Pipeline([Summ(), _Upper()]).phases()
+    assert err.value.code == "E012"
+
+
+def test_document_stage_after_a_corpus_stage_sees_its_output(tmp_path) -> None:
+    from newsprism.analyze import analyze
+    from newsprism.clean import Clean
+    from newsprism.pipeline import CorpusStage
+
+    class Mark(CorpusStage):
+        name = "mark"
+        requires = ("clean_text",)
+        adds = ("clean_text",)
+
+        def run(self, docs, ctx):
+            for d in docs:
+                d.clean_text = (d.clean_text or "") + "\n\nMARKED BY CORPUS STAGE"
+            return docs
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    (corpus / "b.txt").write_text("The FAIL ferry schedule was cut back for the winter season, officials said.\n")
+    res = analyze([corpus], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Mark(), _Upper()]))
+    assert [a.metadata["seen_by_upper"].endswith("MARKED BY CORPUS STAGE") for a in res.articles] == [True]
+    assert len(res.rejected) == 1 and "b.txt" in res.rejected[0].input and res.rejected[0].stage == "upper"
+    from newsprism.store import Store
+
+    with Store(tmp_path / "s.db") as st:
+        assert st.article_count() == 1

@@ -18,7 +18,7 @@ from typing import Any
 from .config import Settings
 from .executors import get_executor
 from .model import Article, Rejection, Story
-from .pipeline import Context, Pipeline, Stage
+from .pipeline import Context, Pipeline, Stage, apply_story_stage
 from .readers import read_paths
 from .stages import default_pipeline
 from .store import DEFAULT_DB, Store
@@ -92,10 +92,13 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     pending_rej: list[Rejection] = []
     order: list[str] = []  # ids in reading order, so results don't depend on which were resumed
     signature = pipeline.signature()
+    phases = pipeline.phases()
+    streamed: list[Any] = phases[0][1] if phases and phases[0][0] == "document" else []
+    later = phases[1:] if streamed else phases
     items = read_paths(inputs, settings, read_stats)
     if not reprocess:
         items = _resume(items, store, signature, articles, order, read_stats, settings.commit_every)
-    for item in executor.map_documents(pipeline.document_stages, _tagged(items, signature, order)):
+    for item in executor.map_documents(streamed, _tagged(items, signature, order)):
         if isinstance(item, Rejection):
             rejected.append(item)
             pending_rej.append(item)
@@ -119,13 +122,31 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
-    for stage in pipeline.corpus_stages:
-        docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
+    story_stages: list[Any] = []
+    for kind, stages in later:
+        if kind == "corpus":
+            for stage in stages:
+                docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
+        elif kind == "document":
+            # a second map, after a corpus stage (e.g. facts are extracted from text
+            # that cross-document boilerplate removal has already cleaned)
+            kept: list[Article] = []
+            late_rej: list[Rejection] = []
+            for item in executor.map_documents(stages, docs, total=len(docs)):
+                (late_rej if isinstance(item, Rejection) else kept).append(item)
+            if late_rej:
+                gone = {a.id for a in docs} - {a.id for a in kept}
+                store.delete_articles(gone)
+                rejected.extend(late_rej)
+                store.add_rejections(run_id, late_rej)
+            docs = kept
+        else:
+            story_stages = stages
     store.upsert_articles(docs, run_id)
 
     stories = assemble_stories(store, docs, previous_story)
-    for stage in pipeline.story_stages:
-        stories = _run_story_stage(stage, stories, store, ctx)
+    for stage in story_stages:
+        stories = _run_story_stage(stage, stories, store, ctx, executor)
     store.upsert_stories(stories, run_id)
 
     stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
@@ -182,22 +203,14 @@ def _timed(stage: Stage, fn: Any, n: int) -> Any:
     return out
 
 
-def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context) -> list[Story]:
-    stage.ensure_setup()
-    out = []
-    for story in stories:
-        members = store.get_articles(story.article_ids)
-        t = time.perf_counter()
-        stage.stats["in"] += 1
-        try:
-            story = stage.process_story(story, members, ctx)  # type: ignore[attr-defined]
-            stage.stats["out"] += 1
-        except Exception as exc:  # noqa: BLE001 - one story's failure is recorded, not fatal
-            stage.stats["failed"] += 1
-            story.metadata.setdefault("errors", []).append(f"{stage.name}: {type(exc).__name__}: {exc}")
-        stage.stats["seconds"] += time.perf_counter() - t
-        out.append(story)
-    return out
+def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context, executor: Any = None
+                     ) -> list[Story]:
+    pairs = [(story, store.get_articles(story.article_ids)) for story in stories]
+    mapped = getattr(executor, "map_stories", None)
+    out = mapped(stage, pairs, ctx) if mapped is not None else None
+    if out is not None:  # the executor ran it (e.g. per story on Ray)
+        return out
+    return [apply_story_stage(stage, story, members, ctx) for story, members in pairs]  # type: ignore[arg-type]
 
 
 def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:

@@ -39,11 +39,17 @@ def _fail(exc: NewsprismError) -> None:
 
 @app.command(epilog="Example: newsprism analyze examples/corpus --out out/")
 def analyze(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (.txt, .html, .jsonl, .gz ...)."),
+    paths: list[Path] = typer.Argument(..., help=(
+        "Files or directories. Formats: text (.txt .md), saved pages (.html .htm), JSON Lines (.jsonl .json), "
+        "WARC crawls (.warc .warc.gz), RSS/Atom feeds (.rss .atom .xml), Parquet (.parquet); "
+        "any of them gzipped (.gz). Unknown names are sniffed.")),
     db: Path = DB_OPTION,
     out: Optional[Path] = typer.Option(Path("out"), "--out", help="Directory for report.json and report.html."),
-    engine: str = typer.Option("local", "--engine", help="Executor: local, or ray (needs newsprism[ray])."),
-    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: join this Ray cluster."),
+    engine: str = typer.Option("local", "--engine", help=(
+        "Executor: local (this process), or ray (Ray Data, needs newsprism[ray]; starts a local Ray on "
+        "all CPUs unless --address is given). Both give the same report.")),
+    address: Optional[str] = typer.Option(None, "--address", help=(
+        "With --engine ray: join this Ray cluster (e.g. ray://head:10001 or head:6379, or 'auto').")),
     max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),
     max_file_mb: float = typer.Option(2048.0, "--max-file-mb",
                                       help="Stop reading one multi-record file after this many MB (decompressed)."),
@@ -159,25 +165,75 @@ def runs(
                        f"stories={c.get('stories', '-')} rejected={c.get('rejected', '-')}  {' '.join(r['inputs'])}")
 
 
-@app.command(epilog="Example: newsprism export --format parquet --out export/")
+@app.command(epilog="Example: newsprism export --format parquet --table articles --table quotes --out export/")
 def export(
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet (one fixed schema per table)."),
+    tables: Optional[list[str]] = typer.Option(
+        None, "--table", help="articles, stories, facts or quotes; repeat for several (default: all four)."),
     out: Path = typer.Option(Path("export"), "--out", help="Directory to write into."),
     db: Path = DB_OPTION,
 ) -> None:
-    """Export articles and stories from the store (articles.*, stories.*)."""
-    from .export import FORMATS, export_store
+    """Export tables from the store: OUT/<table>.<format>.
+
+    The files load straight into pandas (read_parquet / read_json(lines=True)),
+    polars or DuckDB; nested fields are JSON strings in Parquet.
+    """
+    from .export import FORMATS, TABLES, export_store
 
     if fmt not in FORMATS:
         _fail(UsageError(Errors.E003, fmt=fmt, choices=", ".join(FORMATS)))
+    bad = [t for t in tables or [] if t not in TABLES]
+    if bad:
+        _fail(UsageError(Errors.E122, table=bad[0], choices=", ".join(TABLES)))
     store = _open(db)
     try:
-        paths = export_store(store, out, fmt)
+        paths = export_store(store, out, fmt, tables or TABLES)
     except NewsprismError as exc:
         _fail(exc)
         return
     for p in paths:
         typer.echo(f"wrote {p}")
+
+@app.command(epilog="Example: newsprism serve --db newsprism.db --port 8000   (to allow uploads: "
+                     "NEWSPRISM_TOKEN=s3cret newsprism serve --ingest-token-env NEWSPRISM_TOKEN)")
+def serve(
+    db: Path = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default; 0.0.0.0 exposes it)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    ingest_token_env: Optional[str] = typer.Option(
+        None, "--ingest-token-env",
+        help="Name of an environment variable holding the API ingest token. Without it, the API is read-only."),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level: warning, info, debug."),
+) -> None:
+    """Serve the web interface and the JSON API (/api/, schema at /api/openapi.json) over a store.
+
+    The token is read from an environment variable, never from the command line, so it does
+    not show up in `ps`. POST /api/ingest then needs `Authorization: Bearer <token>`.
+    """
+    import os
+
+    if not db.exists():
+        _fail(UsageError(Errors.E008, db=str(db), reason="no such file; run `newsprism analyze` first"))
+    token = None
+    if ingest_token_env:
+        token = os.environ.get(ingest_token_env, "").strip()
+        if not token:
+            _fail(UsageError(Errors.E610, var=ingest_token_env))
+    try:
+        import uvicorn
+
+        from .web import create_app
+
+        web = create_app(str(db), ingest_token=token)
+    except NewsprismError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"serving {db} on http://{host}:{port}/ (ingest {'on, token required' if token else 'off'})")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: bound to {host}, not loopback: anyone who can reach this address can read the store",
+                   err=True)
+    uvicorn.run(web, host=host, port=port, log_level=log_level, server_header=False, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024)
 
 
 @app.command(epilog='Example: newsprism framing draft.txt > flags.jsonl   '

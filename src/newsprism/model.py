@@ -47,6 +47,7 @@ class Quantity:
     qualifier: str = "exact"  # exact | approximate | lower_bound | upper_bound
     counts: str = ""  # the thing counted, when it differs from the unit
     sentence: int | None = None  # index into Article.sentences
+    verb: str = ""  # the event verb before it, e.g. "killed" in "killed 11 civilians"
 
 
 @dataclass
@@ -65,6 +66,8 @@ class Quote:
     direct: bool = True  # False for indirect/reported speech
     speaker_entity: str | None = None  # Entity.key of the speaker
     sentence: int | None = None
+    start: int | None = None  # character offsets of the quoted content in Article.clean_text
+    end: int | None = None
 
 
 @dataclass

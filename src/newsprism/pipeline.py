@@ -112,6 +112,24 @@ class Pipeline:
                 raise NewsprismError(Errors.E006, stage=stage.name, missing=", ".join(missing))
             have.update(stage.adds)
 
+    def phases(self) -> list[tuple[str, list[Stage]]]:
+        """Runs of consecutive stages of one kind, in declared order.
+
+        A corpus stage is a barrier: document stages listed after it run on its
+        output (a second map), so declared order is what actually happens.
+        Story stages come last.
+        """
+        out: list[tuple[str, list[Stage]]] = []
+        for stage in self.stages:
+            kind = "story" if isinstance(stage, StoryStage) else "corpus" if isinstance(stage, CorpusStage) else "document"
+            if out and out[-1][0] == "story" and kind != "story":
+                raise NewsprismError(Errors.E012, stage=stage.name)
+            if out and out[-1][0] == kind:
+                out[-1][1].append(stage)
+            else:
+                out.append((kind, [stage]))
+        return out
+
     @property
     def document_stages(self) -> list[DocumentStage]:
         return [s for s in self.stages if isinstance(s, DocumentStage)]
@@ -134,7 +152,7 @@ class Pipeline:
         return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
     def stats(self) -> dict[str, dict[str, float]]:
-        return {s.name: dict(s.stats) for s in self.stages}
+        return {s.name: {k: v for k, v in s.stats.items() if v} for s in self.stages}
 
 
 def reject(doc: Article, stage: Stage, exc: BaseException) -> Rejection:
@@ -171,3 +189,23 @@ def apply_document_stages(
                 break
             stage.stats["out"] += 1
         yield result
+
+
+def apply_story_stage(stage: StoryStage, story: Story, articles: list[Article], ctx: Context) -> Story:
+    """Run one story stage on one story; a failure is recorded on the story, not raised.
+
+    Shared by every executor, so a story comes out the same wherever it ran.
+    """
+    import time
+
+    stage.ensure_setup()
+    t = time.perf_counter()
+    stage.stats["in"] += 1
+    try:
+        story = stage.process_story(story, articles, ctx)
+        stage.stats["out"] += 1
+    except Exception as exc:  # noqa: BLE001 - one story's failure is recorded, not fatal
+        stage.stats["failed"] += 1
+        story.metadata.setdefault("errors", []).append(f"{stage.name}: {type(exc).__name__}: {exc}")
+    stage.stats["seconds"] += time.perf_counter() - t
+    return story

@@ -10,6 +10,7 @@ killed run loses at most the open transaction and a rerun fills it in
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -73,6 +74,59 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     CREATE INDEX rejections_run ON rejections(run_id);
+    """,
+    # 1 -> 2 (web): full-text search over articles and stories. The FTS rows share the rowid of
+    # the row they index (fast delete on update) and carry the id, so results never need a join.
+    # Triggers keep them in sync on every upsert and delete; Store.rebuild_search() re-creates them.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, outlet, clean_text,
+                                                 tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE stories_fts USING fts5(id UNINDEXED, title, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER articles_fts_ins AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, id, title, outlet, clean_text)
+        VALUES (new.rowid, new.id, new.title, new.outlet, new.clean_text);
+    END;
+    CREATE TRIGGER articles_fts_del AFTER DELETE ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.rowid;
+    END;
+    CREATE TRIGGER articles_fts_upd AFTER UPDATE OF title, outlet, clean_text ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.rowid;
+        INSERT INTO articles_fts(rowid, id, title, outlet, clean_text)
+        VALUES (new.rowid, new.id, new.title, new.outlet, new.clean_text);
+    END;
+    CREATE TRIGGER stories_fts_ins AFTER INSERT ON stories BEGIN
+        INSERT INTO stories_fts(rowid, id, title) VALUES (new.rowid, new.id, new.title);
+    END;
+    CREATE TRIGGER stories_fts_del AFTER DELETE ON stories BEGIN
+        DELETE FROM stories_fts WHERE rowid = old.rowid;
+    END;
+    CREATE TRIGGER stories_fts_upd AFTER UPDATE OF title ON stories BEGIN
+        DELETE FROM stories_fts WHERE rowid = old.rowid;
+        INSERT INTO stories_fts(rowid, id, title) VALUES (new.rowid, new.id, new.title);
+    END;
+    INSERT INTO articles_fts(rowid, id, title, outlet, clean_text)
+        SELECT rowid, id, title, outlet, clean_text FROM articles;
+    INSERT INTO stories_fts(rowid, id, title) SELECT rowid, id, title FROM stories;
+    """,
+    # 2 -> 3 (stories): dedup keys, story centroids and term document frequencies, so that
+    # later runs find copies of stored articles and join stored stories without reclustering.
+    """
+    CREATE TABLE dedup_keys (
+        key INTEGER NOT NULL,          -- normalised-text hash, LSH band or anchor shingle
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_state (
+        story_id TEXT PRIMARY KEY,
+        first_day INTEGER,             -- proleptic ordinal of the earliest dated member
+        last_day INTEGER,
+        data TEXT NOT NULL             -- JSON: centroid terms, embedding sum, member count
+    );
+    CREATE INDEX story_state_last_day ON story_state(last_day);
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,         -- '' holds the number of documents counted
+        df INTEGER NOT NULL
+    ) WITHOUT ROWID;
     """,
 ]
 
@@ -274,6 +328,13 @@ class Store:
             )
         return len(rows)
 
+    def delete_articles(self, ids: Iterable[str]) -> None:
+        """Remove articles (e.g. ones a later stage rejected); their rejection is recorded instead."""
+        ids = list(ids)
+        if ids:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
     def delete_stories(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if ids:
@@ -298,6 +359,79 @@ class Store:
     def story_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM stories").fetchone()[0])
 
+    # -- dedup and story state (stories) ---------------------------------------
+
+    def dedup_lookup(self, keys: Sequence[int]) -> list[tuple[int, str]]:
+        """Stored (key, article id) pairs for any of ``keys``."""
+        out: list[tuple[int, str]] = []
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i:i + 500])
+            q = f"SELECT key, article_id FROM dedup_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            out.extend((int(r[0]), r[1]) for r in self.db.execute(q, chunk))
+        return out
+
+    def dedup_any(self) -> bool:
+        return self.db.execute("SELECT 1 FROM dedup_keys LIMIT 1").fetchone() is not None
+
+    def dedup_save(self, keys_by_article: dict[str, list[int]]) -> None:
+        """Add the dedup keys of these articles (keys are a function of the text, so rewriting is a no-op).
+
+        Keys left by an older version of an article's text only cause an extra candidate, which
+        dedup verifies against the stored text, so they are not worth a delete.
+        """
+        if not keys_by_article:
+            return
+        rows = sorted((k, aid) for aid, keys in keys_by_article.items() for k in keys)  # b-tree order
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO dedup_keys(key, article_id) VALUES (?, ?)", rows)
+
+    def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
+                     ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:
+        """Stored story centroids: those named in ``ids``, those active in [lo_day, hi_day] and undated ones."""
+        rows: list[Any] = []
+        if ids is not None:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i:i + 500])
+                rows += self.db.execute(
+                    f"SELECT * FROM story_state WHERE story_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        if lo_day is not None and hi_day is not None:
+            rows += self.db.execute(
+                "SELECT * FROM story_state WHERE last_day >= ? AND first_day <= ? OR last_day IS NULL",
+                (lo_day, hi_day)).fetchall()
+        seen: set[str] = set()
+        out = []
+        for r in rows:
+            if r["story_id"] not in seen:
+                seen.add(r["story_id"])
+                out.append((r["story_id"], r["first_day"], r["last_day"], json.loads(r["data"])))
+        return out
+
+    def save_story_states(self, states: Iterable[tuple[str, int | None, int | None, dict[str, Any]]]) -> None:
+        rows = [(sid, a, b, _dumps(d)) for sid, a, b, d in states]
+        if rows:
+            with self.transaction() as db:
+                db.executemany(
+                    """INSERT INTO story_state(story_id, first_day, last_day, data) VALUES (?,?,?,?)
+                       ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
+                         last_day=excluded.last_day, data=excluded.data""", rows)
+
+    def term_df(self, terms: Iterable[str]) -> dict[str, int]:
+        """Stored document frequencies of ``terms`` ('' gives the number of documents counted)."""
+        terms = list(dict.fromkeys(terms))
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i:i + 500]
+            q = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"
+            out.update((r[0], int(r[1])) for r in self.db.execute(q, chunk))
+        return out
+
+    def add_term_df(self, counts: dict[str, int]) -> None:
+        if counts:
+            with self.transaction() as db:
+                db.executemany(
+                    "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                    list(counts.items()))
+
     # -- rejections ------------------------------------------------------------
 
     def add_rejections(self, run_id: int, rejections: Iterable[Rejection]) -> int:
@@ -318,5 +452,140 @@ class Store:
                 for r in rows]
 
 
+    # -- queries for the web app and API (web) -----------------------------------
+
+    def query_stories(self, q: str | None = None, outlet: str | None = None, date_from: str | None = None,
+                      date_to: str | None = None, limit: int = 20, offset: int = 0
+                      ) -> tuple[list[dict[str, Any]], int]:
+        """One page of stories, largest first, and the total that match.
+
+        ``q`` is full text over story titles and over the titles, outlets and text of their
+        articles; ``outlet`` keeps stories with an article from that outlet; ``date_from`` /
+        ``date_to`` (ISO dates, inclusive) keep stories whose coverage overlaps that range.
+        """
+        where, args = self._story_filters(q, outlet, date_from, date_to)
+        if where is None:
+            return [], 0
+        clause = " AND ".join(where) or "1"
+        total = int(self.db.execute(f"SELECT count(*) FROM stories s WHERE {clause}", args).fetchone()[0])
+        rows = self.db.execute(
+            f"""SELECT s.id, s.title, s.first_seen, s.last_seen, s.n_articles FROM stories s WHERE {clause}
+                ORDER BY s.n_articles DESC, s.last_seen DESC, s.id LIMIT ? OFFSET ?""",
+            [*args, limit, offset],
+        ).fetchall()
+        out = [dict(r) for r in rows]
+        outlets = self.story_outlets([r["id"] for r in out])
+        for r in out:
+            r["outlets"] = outlets.get(r["id"], [])
+        return out, total
+
+    def _story_filters(self, q: str | None, outlet: str | None, date_from: str | None,
+                       date_to: str | None) -> tuple[list[str] | None, list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
+        if q is not None and q.strip():
+            match = fts_query(q)
+            if match is None:
+                return None, []
+            where.append("(s.id IN (SELECT id FROM stories_fts WHERE stories_fts MATCH ?)"
+                         " OR s.id IN (SELECT a.story_id FROM articles a WHERE a.id IN"
+                         " (SELECT id FROM articles_fts WHERE articles_fts MATCH ?)))")
+            args += [match, match]
+        if outlet:
+            where.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ? AND story_id IS NOT NULL)")
+            args.append(outlet)
+        if date_from:
+            where.append("substr(s.last_seen, 1, 10) >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("substr(s.first_seen, 1, 10) <= ?")
+            args.append(date_to)
+        return where, args
+
+    def story_outlets(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The distinct outlets of each story's articles, sorted."""
+        found: dict[str, set[str]] = {}
+        for i in range(0, len(story_ids), 500):
+            chunk = list(story_ids[i:i + 500])
+            q = (f"SELECT DISTINCT story_id, outlet FROM articles WHERE outlet IS NOT NULL"
+                 f" AND story_id IN ({','.join('?' * len(chunk))})")
+            for r in self.db.execute(q, chunk):
+                found.setdefault(r[0], set()).add(r[1])
+        return {k: sorted(v) for k, v in found.items()}
+
+    def outlets(self, limit: int = 500) -> list[tuple[str, int]]:
+        """Outlets in the store with their article counts, most articles first."""
+        rows = self.db.execute(
+            """SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL AND outlet != ''
+               GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?""", (limit,)).fetchall()
+        return [(r[0], int(r[1])) for r in rows]
+
+    def get_story_with_articles(self, story_id: str) -> tuple[Story, list[Article]] | None:
+        """A story and its member articles in publication order (None when unknown)."""
+        story = self.get_story(story_id)
+        if story is None:
+            return None
+        ids = story.article_ids or self.story_article_ids(story_id)
+        articles = self.get_articles(ids)
+        articles.sort(key=lambda a: (a.published or "9999", a.outlet or "", a.id))
+        return story, articles
+
+    def search_articles(self, q: str, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Articles matching ``q`` (full text over title, outlet and text), best first.
+
+        Each hit carries a ``snippet`` in which matched terms sit between U+E000 and U+E001
+        (private-use marks, so a renderer can highlight them after escaping the text).
+        """
+        match = fts_query(q)
+        if match is None:
+            return [], 0
+        total = int(self.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                    (match,)).fetchone()[0])
+        rows = self.db.execute(
+            """SELECT f.id, a.title, a.outlet, a.published, a.story_id,
+                      snippet(articles_fts, 3, char(57344), char(57345), ' … ', 24) AS snippet
+               FROM articles_fts f JOIN articles a ON a.id = f.id
+               WHERE articles_fts MATCH ? ORDER BY f.rank LIMIT ? OFFSET ?""",
+            (match, limit, offset),
+        ).fetchall()
+        return [dict(r) for r in rows], total
+
+    def rebuild_search(self) -> None:
+        """Re-create the full-text index from the tables (e.g. after a VACUUM renumbered rowids)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM articles_fts")
+            db.execute("DELETE FROM stories_fts")
+            db.execute("INSERT INTO articles_fts(rowid, id, title, outlet, clean_text)"
+                       " SELECT rowid, id, title, outlet, clean_text FROM articles")
+            db.execute("INSERT INTO stories_fts(rowid, id, title) SELECT rowid, id, title FROM stories")
+
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a user typed into a safe FTS5 query: every word must match (the last as a prefix).
+
+    User input never reaches FTS5 syntax: each word is quoted, so operators, quotes and
+    column filters in the input are plain text. None when the input has no word at all.
+    """
+    words = _FTS_TOKEN.findall(text)[:32]
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """Split a migration into statements; a trigger's BEGIN ... END body stays one statement."""
+    out: list[str] = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n\t;"):
+                out.append(buf.strip().rstrip(";").strip())
+            buf = ""
+    if buf.strip(" \n\t;"):
+        out.append(buf.strip().rstrip(";").strip())
+    return out

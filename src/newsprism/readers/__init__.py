@@ -19,7 +19,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import Errors, NewsprismError
 from ..model import Article, Rejection
-from . import html, jsonl, text
+from . import feeds, html, jsonl, parquet, text, warc
 
 Item = Article | Rejection
 
@@ -34,6 +34,12 @@ READERS = {
     ".html": html.read,
     ".htm": html.read,
     ".xhtml": html.read,
+    ".warc": warc.read,  # .warc.gz too: .gz is looked through
+    ".rss": feeds.read,
+    ".atom": feeds.read,
+    ".xml": feeds.read,  # checks for an <rss>, <feed> or <rdf:RDF> root before parsing
+    ".parquet": parquet.read,
+    ".pq": parquet.read,
 }
 
 
@@ -65,8 +71,11 @@ def _sniff(path: Path) -> str:
         return ".html"
     if stripped.startswith(b"warc/"):
         return ".warc"
-    if stripped.startswith(b"<?xml") and (b"<rss" in stripped or b"<feed" in stripped):
+    if (stripped.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf:rdf"))
+            and (b"<rss" in stripped or b"<feed" in stripped or b"<rdf:rdf" in stripped)):
         return ".xml"
+    if head.startswith(b"PAR1"):
+        return ".parquet"
     return ".txt"
 
 
@@ -142,8 +151,12 @@ def iter_files(
             stack.extend(reversed(subdirs))
 
 
-def read_file(path: Path, settings: Settings | None = None) -> Iterator[Item]:
-    """Read one file with the reader its name (or content) calls for."""
+def read_file(path: Path, settings: Settings | None = None, stats: Counter[str] | None = None) -> Iterator[Item]:
+    """Read one file with the reader its name (or content) calls for.
+
+    Readers that count what they skip (WARC records that are not HTML responses,
+    say) set ``takes_stats`` and get ``stats``.
+    """
     settings = settings or Settings()
     suffix = _suffix(path)
     reader = READERS.get(suffix) or READERS.get(_sniff(path))
@@ -151,7 +164,10 @@ def read_file(path: Path, settings: Settings | None = None) -> Iterator[Item]:
         yield Rejection(input=str(path), reason=Errors.E113.format(input=path, suffix=suffix), code="E113")
         return
     try:
-        yield from reader(path, settings)
+        if getattr(reader, "takes_stats", False):
+            yield from reader(path, settings, stats if stats is not None else Counter())
+        else:
+            yield from reader(path, settings)
     except NewsprismError as exc:
         yield Rejection(input=str(path), reason=exc.message, code=exc.code)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
@@ -173,6 +189,6 @@ def read_paths(
             yield item
             continue
         stats["files"] += 1
-        for out in read_file(item, settings):
+        for out in read_file(item, settings, stats):
             stats["rejected" if isinstance(out, Rejection) else "articles"] += 1
             yield out
