@@ -61,12 +61,14 @@ def child(engine: str, corpus: str, db: str, num_cpus: int, result_path: str) ->
         if engine == "ray":
             import ray
 
+            os.environ.setdefault("RAY_worker_niceness", "0")  # as the executor does: same priority as local
             ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level="WARNING", log_to_driver=False)
             out["startup_seconds"] = time.perf_counter() - t0
             t0 = time.perf_counter()
         res = analyze([corpus], db=db, out=None, engine=engine, progress=False, engine_options=options)
         out.update(seconds=time.perf_counter() - t0, articles=len(res.articles), rejected=len(res.rejected),
-                   stories=len(res.stories), stats=res.stats)
+                   stories=len(res.stories), stats=res.stats,
+                   store_bytes=sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p)))
         if engine == "ray":
             import ray
 
@@ -175,7 +177,8 @@ def main() -> int:
 
 
 def report(results: list[dict]) -> None:
-    print(f"\n{'engine':<8} {'articles':>9} {'seconds':>9} {'art/s':>9} {'startup s':>10} {'peak MB':>9}")
+    print(f"\n{'engine':<8} {'articles':>9} {'seconds':>9} {'art/s':>9} {'startup s':>10} {'peak MB':>9} "
+          f"{'store KB/art':>13}")
     base = None
     for r in results:
         if "error" in r:
@@ -184,8 +187,9 @@ def report(results: list[dict]) -> None:
         rate = r["articles"] / r["seconds"] if r["seconds"] else float("nan")
         if r["engine"] == "local":
             base = rate
+        store = f"{r['store_bytes'] / 1024 / max(1, r['articles']):>13.1f}" if r.get("store_bytes") else f"{'-':>13}"
         print(f"{r['engine']:<8} {r['articles']:>9} {r['seconds']:>9.1f} {rate:>9.0f} "
-              f"{r.get('startup_seconds', 0):>10.1f} {r['peak_mb']:>9.0f}")
+              f"{r.get('startup_seconds', 0):>10.1f} {r['peak_mb']:>9.0f} {store}")
     for r in results:
         if r.get("engine") == "ray" and "error" not in r and base:
             print(f"\nray / local throughput: {r['articles'] / r['seconds'] / base:.2f}x "

@@ -1,7 +1,8 @@
-"""Two `analyze` processes write one store at once while a reader reads it."""
+"""Two `analyze` processes write one store at once while `serve` and a raw SQLite reader read it."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,12 +14,39 @@ import pytest
 
 from test_crash_safety import analyze_cmd, synthetic_corpus
 
+from newsprism.store import Store
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited early with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("serve did not come up")
+
+
+N = 1200
+
 
 @pytest.mark.slow
 def test_two_writers_and_a_reader_share_one_store(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    synthetic_corpus(a, 2500, seed=11)
-    synthetic_corpus(b, 2500, seed=12)
+    synthetic_corpus(a, N, seed=11)
+    synthetic_corpus(b, N, seed=12)
     # the two corpora must not share ids
     b.write_text(b.read_text().replace('"id": "syn-', '"id": "other-'))
     db = tmp_path / "shared.db"
@@ -46,19 +74,65 @@ def test_two_writers_and_a_reader_share_one_store(tmp_path: Path) -> None:
                 return
             time.sleep(0.02)
 
-    t = threading.Thread(target=reader)
-    t.start()
+    Store(db).close()  # an empty store, so `serve` can start before the writers
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port)])
+    web_status: list[int] = []
+    web_errors: list[str] = []
+
+    def web_reader() -> None:
+        import httpx
+
+        with httpx.Client(base_url=base, timeout=60) as client:
+            while not stop.is_set():
+                for path in ("/api/stories?limit=20", "/api/search?q=council", "/"):
+                    try:
+                        r = client.get(path)
+                        web_status.append(r.status_code)
+                        if r.status_code != 200:
+                            web_errors.append(f"{path}: {r.status_code} {r.text[:200]}")
+                    except httpx.HTTPError as exc:
+                        web_errors.append(f"{path}: {exc!r}")
+                time.sleep(0.05)
+
+    try:
+        _wait_up(base + "/api/stories", server)
+        t = threading.Thread(target=reader)
+        w = threading.Thread(target=web_reader)
+        t.start()
+        w.start()
+        _write_concurrently(a, b, db, tmp_path, stop, [t, w])
+        import httpx
+
+        served = httpx.get(base + "/api/stories?limit=1", timeout=60).json()  # serve sees the final state
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not errors, errors
+    assert not web_errors, web_errors[:5]
+    assert len(web_status) >= 6, "serve was never read"
+    assert reads, "the reader never read"
+    _check_store(db, 2 * N)
+    with Store(db, readonly=True) as st:
+        assert served["total"] == st.story_count() > 0
+
+
+def _write_concurrently(a: Path, b: Path, db: Path, tmp_path: Path, stop: threading.Event,
+                        threads: list[threading.Thread]) -> None:
     p1 = subprocess.Popen(analyze_cmd(a, db, tmp_path / "out-a"))
     p2 = subprocess.Popen(analyze_cmd(b, db, tmp_path / "out-b"))
     rc1, rc2 = p1.wait(timeout=900), p2.wait(timeout=900)
     stop.set()
-    t.join()
+    for t in threads:
+        t.join()
     assert (rc1, rc2) == (0, 0)
-    assert not errors, errors
-    assert reads, "the reader never read"
+
+
+def _check_store(db: Path, expected: int) -> None:
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5000
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == expected
     assert con.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
     assert [r[0] for r in con.execute("SELECT status FROM runs")] == ["ok", "ok"]
     # every article's story exists

@@ -170,3 +170,36 @@ def test_extract_never_raises(text: str) -> None:
     assert isinstance(a.quotes, list) and isinstance(a.sentences, list)
     for q in a.quotes:
         assert q.start is None or 0 <= q.start <= q.end <= len(text)
+
+
+def test_multi_part_quote_is_one_attribution_and_old_quote_style_works() -> None:
+    from newsprism.extract.quotes import find_attributions
+
+    text = ("Mayor Ines Varga spoke after the vote. ''We are not done yet,'' Varga said. "
+            "''The harbor will reopen in May.''")
+    spans = split_sentences(text)
+    atts = find_attributions(text, spans, extract_entities(text, spans))
+    (a,) = atts
+    assert a.speaker == "Ines Varga" and len(a.content) == 2 and a.direct
+    assert [text[s:e].strip("'") for s, e in a.quoted] == ["We are not done yet,", "The harbor will reopen in May."]
+
+
+def test_stance_attributions_are_opt_in() -> None:
+    from newsprism.extract.quotes import find_attributions
+
+    text = "Senator Ada Ruiz opposes the new pipeline. It is expected that the vote will be close."
+    spans = split_sentences(text)
+    idx = extract_entities(text, spans)
+    assert find_attributions(text, spans, idx) == []
+    stance = find_attributions(text, spans, idx, stance=True)
+    got = {(a.speaker, text[a.content[0][0]:a.content[0][1]]) for a in stance}
+    assert ("Ada Ruiz", "the new pipeline") in got
+    assert (None, "the vote will be close") in got
+    assert _article(text).quotes == []  # the Extract stage reports quotes, not stances
+
+
+def test_pronoun_never_resolves_to_a_name_inside_the_quote() -> None:
+    text = "Lena Ortiz took questions. “I doubt that Marco Bell will win,” she said."
+    a = _article(text)
+    (q,) = a.quotes
+    assert q.speaker == "Lena Ortiz" and q.speaker_entity == "lena-ortiz"

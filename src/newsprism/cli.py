@@ -236,6 +236,37 @@ def serve(
                 h11_max_incomplete_event_size=16 * 1024)
 
 
+@app.command(epilog='Example: newsprism framing draft.txt > flags.jsonl   '
+                    '(or JSONL lines like {"id": "p1", "text": "The mayor caved."}; "-" reads stdin)')
+def framing(
+    file: str = typer.Argument(..., help="Text file (one passage per line) or JSONL {id, text}; - for stdin."),
+) -> None:
+    """Flag loaded language, one JSON line out per line in: {id, loaded, score, phrases}.
+
+    Each phrase has its kind (loaded_verb, label, intensifier, presupposition, opinion), a
+    one-line explanation and a neutral alternative. Bad lines give {id, error, code}; the exit
+    code is then 1.
+    """
+    from .framing import check_lines
+
+    if file == "-":
+        stream, name = sys.stdin, "<stdin>"
+    else:
+        path = Path(file)
+        if not path.exists():
+            _fail(UsageError(Errors.E002, input=file))
+        try:
+            stream, name = path.open(encoding="utf-8", errors="replace"), file
+        except OSError as exc:
+            _fail(UsageError(Errors.E101, input=file, reason=exc.strerror or str(exc)))
+            return
+    bad = 0
+    for rec in check_lines(stream, name):
+        bad += "error" in rec
+        typer.echo(json.dumps(rec, ensure_ascii=False))
+    raise typer.Exit(EXIT_PARTIAL if bad else EXIT_OK)
+
+
 def _open(db: Path):  # noqa: ANN202
     from .store import Store
 

@@ -68,6 +68,9 @@ class Errors:
     E610 = "The environment variable {var!r} given by --ingest-token-env is not set or is empty."
     E611 = "Not found: {path}"
     E612 = "Another ingest is running; try again when it has finished."
+    # E5xx: compare and framing
+    E501 = "{input}: line {line} looks like JSON but does not parse ({reason}); give plain text or a JSON object."
+    E502 = "{input}: line {line} is a JSON object without a string 'text' field."
 
 
 class NewsprismError(Exception):

@@ -85,6 +85,7 @@ class FramingFlag:
     neutral: str
     sentence: int | None = None
     in_title: bool = False
+    quoted: bool = False  # inside quotation marks: the speaker's words, not the outlet's
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     framing: list[FramingFlag] = field(default_factory=list)
+    framing_profile: dict[str, Any] = field(default_factory=dict)  # counts by kind, share of loaded sentences
     # -- group --
     story_id: str | None = None
 

@@ -8,7 +8,15 @@ from .pipeline import Pipeline
 
 def default_pipeline(settings: Settings | None = None) -> Pipeline:
     from .clean import Boilerplate, Clean, HtmlExtract
+    from .compare import CompareStory, Summarise
+    from .dedup import Dedup
     from .extract import Extract
+    from .framing import Framing
     from .stories import GroupStories
 
-    return Pipeline([HtmlExtract(), Clean(), Boilerplate(), Extract(), GroupStories()])
+    return Pipeline([
+        HtmlExtract(), Clean(), Boilerplate(),  # document, then corpus (cross-document boilerplate)
+        Extract(), Framing(),                   # document: facts and loaded language from the cleaned text
+        Dedup(), GroupStories(),                # corpus: collapse copies, group into stories
+        CompareStory(), Summarise(),            # story
+    ])

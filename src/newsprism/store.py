@@ -108,6 +108,26 @@ MIGRATIONS: list[str] = [
         SELECT rowid, id, title, outlet, clean_text FROM articles;
     INSERT INTO stories_fts(rowid, id, title) SELECT rowid, id, title FROM stories;
     """,
+    # 2 -> 3 (stories): dedup keys, story centroids and term document frequencies, so that
+    # later runs find copies of stored articles and join stored stories without reclustering.
+    """
+    CREATE TABLE dedup_keys (
+        key INTEGER NOT NULL,          -- normalised-text hash, LSH band or anchor shingle
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_state (
+        story_id TEXT PRIMARY KEY,
+        first_day INTEGER,             -- proleptic ordinal of the earliest dated member
+        last_day INTEGER,
+        data TEXT NOT NULL             -- JSON: centroid terms, embedding sum, member count
+    );
+    CREATE INDEX story_state_last_day ON story_state(last_day);
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,         -- '' holds the number of documents counted
+        df INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -338,6 +358,79 @@ class Store:
 
     def story_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    # -- dedup and story state (stories) ---------------------------------------
+
+    def dedup_lookup(self, keys: Sequence[int]) -> list[tuple[int, str]]:
+        """Stored (key, article id) pairs for any of ``keys``."""
+        out: list[tuple[int, str]] = []
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i:i + 500])
+            q = f"SELECT key, article_id FROM dedup_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            out.extend((int(r[0]), r[1]) for r in self.db.execute(q, chunk))
+        return out
+
+    def dedup_any(self) -> bool:
+        return self.db.execute("SELECT 1 FROM dedup_keys LIMIT 1").fetchone() is not None
+
+    def dedup_save(self, keys_by_article: dict[str, list[int]]) -> None:
+        """Add the dedup keys of these articles (keys are a function of the text, so rewriting is a no-op).
+
+        Keys left by an older version of an article's text only cause an extra candidate, which
+        dedup verifies against the stored text, so they are not worth a delete.
+        """
+        if not keys_by_article:
+            return
+        rows = sorted((k, aid) for aid, keys in keys_by_article.items() for k in keys)  # b-tree order
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO dedup_keys(key, article_id) VALUES (?, ?)", rows)
+
+    def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
+                     ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:
+        """Stored story centroids: those named in ``ids``, those active in [lo_day, hi_day] and undated ones."""
+        rows: list[Any] = []
+        if ids is not None:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i:i + 500])
+                rows += self.db.execute(
+                    f"SELECT * FROM story_state WHERE story_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        if lo_day is not None and hi_day is not None:
+            rows += self.db.execute(
+                "SELECT * FROM story_state WHERE last_day >= ? AND first_day <= ? OR last_day IS NULL",
+                (lo_day, hi_day)).fetchall()
+        seen: set[str] = set()
+        out = []
+        for r in rows:
+            if r["story_id"] not in seen:
+                seen.add(r["story_id"])
+                out.append((r["story_id"], r["first_day"], r["last_day"], json.loads(r["data"])))
+        return out
+
+    def save_story_states(self, states: Iterable[tuple[str, int | None, int | None, dict[str, Any]]]) -> None:
+        rows = [(sid, a, b, _dumps(d)) for sid, a, b, d in states]
+        if rows:
+            with self.transaction() as db:
+                db.executemany(
+                    """INSERT INTO story_state(story_id, first_day, last_day, data) VALUES (?,?,?,?)
+                       ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
+                         last_day=excluded.last_day, data=excluded.data""", rows)
+
+    def term_df(self, terms: Iterable[str]) -> dict[str, int]:
+        """Stored document frequencies of ``terms`` ('' gives the number of documents counted)."""
+        terms = list(dict.fromkeys(terms))
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i:i + 500]
+            q = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"
+            out.update((r[0], int(r[1])) for r in self.db.execute(q, chunk))
+        return out
+
+    def add_term_df(self, counts: dict[str, int]) -> None:
+        if counts:
+            with self.transaction() as db:
+                db.executemany(
+                    "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                    list(counts.items()))
 
     # -- rejections ------------------------------------------------------------
 

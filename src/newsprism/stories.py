@@ -1,22 +1,534 @@
-"""Grouping articles into stories.
+"""Grouping articles into stories: incremental, blocked, single-pass clustering.
 
-Issue #4 replaces this with incremental, blocked clustering; until then every
-article is its own story.
+Each canonical article (copies follow their canonical) is compared with the
+*stories* it could belong to, never with every other article:
+
+1. **Features** (per document, batchable): a tf-idf vector over key terms of the
+   headline and lead (names, numbers, content words; capitalised names and the
+   headline weigh more), a sentence embedding of headline + lead from
+   :mod:`newsprism.embed` (the static model by default), and the publication day.
+2. **Blocking**: an inverted index from each story's strongest terms to the story.
+   An article is scored only against stories that share one of its rarest terms
+   (the most recent ``POSTINGS`` stories per term) and whose dates lie within
+   ``window_days`` of its own. Cost per article is bounded, so a corpus costs about
+   n log n (sorting by date) rather than n².
+3. **Scoring**: ``lexical_weight * cos(tf-idf, story terms) + (1 - lexical_weight) *
+   cos(embedding, story centroid) - day_penalty * gap_in_days``. The article joins
+   the best story at or above ``threshold``, else founds a new story.
+
+Stories keep a centroid (summed term weights, truncated, and a summed embedding)
+in the store's ``story_state`` table, and term document frequencies live in
+``term_df``; a later run loads the stories active around its articles' dates and
+new articles join them without reclustering anything. Articles that already
+belong to a stored story keep it.
+
+Articles are processed by (day, id), and a story's id derives from its founding
+article's id, so the same input gives the same story ids on every run.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .dedup import parse_day
 from .model import Article
 from .pipeline import Context, CorpusStage
 
+#: Words that carry no event identity. Written for newsprism; deliberately short.
+STOPWORDS = frozenset("""
+a about above after again against all also although am among an and any are around as at be because been
+before being below between both but by can could did do does doing down during each either else ever every
+few for from further had has have having he her here hers herself him himself his how however i if in into
+is it its itself just last least less let like made make many may me might more most much must my myself near
+neither new news no nor not now of off often on once one only or other our ours out over own per perhaps
+rather said same say says she should since so some such than that the their theirs them themselves then
+there these they this those though through to too toward under until up upon us very via was we were what
+when where whether which while who whom whose why will with within without would year years yet you your
+told according report reported reports reporting week weeks day days today yesterday tomorrow monday tuesday
+wednesday thursday friday saturday sunday time times people percent first two three four five six seven
+eight nine ten mr mrs ms dr get got go going gone come came take took including says saying statement
+""".split())
+
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019-]*|\d[\d,.]*\d|\d|[^\w\s]")
+
+LEAD_CHARS = 1600  # about 250 words: the lead, where the event is told
+EMBED_WORDS = 80
+EMBED_CHARS = 700
+DOC_TERMS = 100
+STORY_TERMS = 100
+BLOCK_TERMS = 8
+POSTINGS = 60
+MAX_CANDIDATES = 25
+#: A new cluster joins a stored story when their centroids score this much above the threshold
+#: (centroid similarity runs higher than the average pair similarity the threshold is set for).
+LINK_MARGIN = 0.1
+UNDATED_BLOCK = 30
+COMMON_MIN = 20
+COMMON_SHARE = 0.05
+#: Pairs scoring under this share of the threshold are left out of the linkage (they count as 0).
+MIN_PAIR_SHARE = 0.5
+
+
+def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Counter[str]:
+    """Raw key-term weights of one article: its headline (double) and lead.
+
+    Capitalised words (names) weigh 1.5x, and runs of capitalised words also give
+    joined pairs ("tara_reid", "supreme_court"), which identify events far better than
+    either word alone.
+    """
+    counts: Counter[str] = Counter()
+    stop = STOPWORDS
+    for part, weight in ((title or "", 2.0), (text[:LEAD_CHARS], 1.0)):
+        prev_cap: str | None = None
+        cap_w = weight * 1.5
+        for tok in _TOKEN.findall(part):
+            c0 = tok[0]
+            if not (c0.isalnum()):  # punctuation breaks a run of names
+                prev_cap = None
+                continue
+            tok = tok.rstrip("'\u2019-.,")
+            low = tok.lower()
+            if low in stop or (len(low) < 3 and not c0.isdigit()):
+                prev_cap = None
+                continue
+            if c0.isdigit():
+                low = low.replace(",", "")
+                if len(low) < 2:
+                    prev_cap = None
+                    continue
+                counts[low] += weight
+                prev_cap = None
+                continue
+            if c0.isupper() and (len(tok) > 1):
+                counts[low] += cap_w
+                if prev_cap is not None:
+                    counts[prev_cap + "_" + low] += cap_w
+                prev_cap = low
+            else:
+                counts[low] += weight
+                prev_cap = None
+    for e in entities:
+        key = getattr(e, "key", "") or getattr(e, "name", "")
+        if key:
+            counts["e:" + key.lower()] += 2.0
+    return counts
+
+
+def embed_text(title: str | None, text: str) -> str:
+    words = text[:EMBED_CHARS].split()[:EMBED_WORDS]
+    return ((title or "") + ". " + " ".join(words)).strip(". ")
+
+
+def story_id_for(founder_id: str) -> str:
+    return "s_" + hashlib.sha1(founder_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _pack(vec: np.ndarray) -> str:
+    return base64.b64encode(vec.astype(np.float32).tobytes()).decode("ascii")
+
+
+def _unpack(s: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(s), dtype=np.float32).copy()
+
+
+@dataclass
+class _Story:
+    id: str
+    first_day: int | None = None
+    last_day: int | None = None
+    n: int = 0
+    terms: dict[str, float] = field(default_factory=dict)  # summed doc weights, truncated
+    emb: np.ndarray | None = None  # summed embeddings
+    indexed: set[str] = field(default_factory=set)
+    dirty: bool = False
+
+    def term_norm(self) -> float:
+        return math.sqrt(sum(v * v for v in self.terms.values())) or 1.0
+
+    def add(self, vec: dict[str, float], emb: np.ndarray | None, day: int | None) -> None:
+        for t, v in vec.items():
+            self.terms[t] = self.terms.get(t, 0.0) + v
+        if len(self.terms) > STORY_TERMS * 2:
+            self.terms = dict(sorted(self.terms.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
+        if emb is not None:
+            self.emb = emb.copy() if self.emb is None else self.emb + emb
+        if day is not None:
+            self.first_day = day if self.first_day is None else min(self.first_day, day)
+            self.last_day = day if self.last_day is None else max(self.last_day, day)
+        self.n += 1
+        self.dirty = True
+
+    def top_terms(self, k: int) -> list[str]:
+        return [t for t, _ in sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+    def to_state(self) -> tuple[str, int | None, int | None, dict[str, Any]]:
+        terms = dict(sorted(self.terms.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
+        data = {"n": self.n, "terms": {t: round(v, 5) for t, v in terms.items()},
+                "emb": _pack(self.emb) if self.emb is not None else None}
+        return (self.id, self.first_day, self.last_day, data)
+
+    @classmethod
+    def from_state(cls, sid: str, first: int | None, last: int | None, data: dict[str, Any]) -> _Story:
+        emb = _unpack(data["emb"]) if data.get("emb") else None
+        return cls(id=sid, first_day=first, last_day=last, n=int(data.get("n", 0)),
+                   terms={t: float(v) for t, v in data.get("terms", {}).items()}, emb=emb)
+
 
 class GroupStories(CorpusStage):
+    """Assign every article a ``story_id``; copies share their canonical's story."""
+
     name = "group"
     requires = ("clean_text",)
     adds = ("story_id",)
+    version = "2"
+
+    def __init__(self, threshold: float = 0.2, lexical_weight: float = 0.85, window_days: int = 7,
+                 day_penalty: float = 0.01, encoder: str | None = "static") -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.lexical_weight = lexical_weight
+        self.window_days = window_days
+        self.day_penalty = day_penalty
+        self.encoder = encoder
+        self._enc: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["_enc"] = None
+        return d
+
+    def setup(self) -> None:
+        if self.encoder:
+            from .embed import get_encoder
+
+            self._enc = get_encoder(self.encoder)
+
+    # -- per-document features (batchable) ----------------------------------
+
+    def embed(self, docs: Sequence[Article]) -> np.ndarray | None:
+        if not self.encoder or not docs:
+            return None
+        if self._enc is None:
+            self.setup()
+        return np.asarray(self._enc.encode([embed_text(d.title or d.display_title, d.text or "") for d in docs]),
+                          dtype=np.float32)
+
+    # -- the corpus stage ----------------------------------------------------
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
-        for doc in docs:
-            doc.story_id = "s_" + doc.id.split("_", 1)[-1]
-        self.stats["stories"] = len(docs)
+        store = getattr(ctx, "store", None)
+        by_id = {d.id: d for d in docs}
+        stored_story: dict[str, str] = {}
+        if store is not None:
+            stored_story = store.story_ids_of(list(by_id))
+        for d in docs:
+            if d.story_id is None and d.id in stored_story:
+                d.story_id = stored_story[d.id]
+
+        canon = [d for d in docs if (d.canonical_id or d.id) == d.id]
+        # a new canonical whose copies already sit in a stored story joins that story
+        for d in canon:
+            if d.story_id is None:
+                for c in d.copies:
+                    cd = by_id.get(c)
+                    sid = cd.story_id if cd is not None else None
+                    if sid is None and store is not None:
+                        sid = store.story_ids_of([c]).get(c)
+                    if sid:
+                        d.story_id = sid
+                        self.stats["joined_via_copy"] += 1
+                        break
+        new = [d for d in canon if d.story_id is None]
+        self.stats["kept"] += len(canon) - len(new)
+        if new:
+            self._cluster(new, store)
+        # copies follow their canonical
+        missing = [d.canonical_id for d in docs if d.canonical_id and d.canonical_id != d.id
+                   and d.canonical_id not in by_id]
+        canon_story = store.story_ids_of(sorted(set(missing))) if (store is not None and missing) else {}
+        for d in docs:
+            cid = d.canonical_id or d.id
+            if cid != d.id:
+                target = by_id[cid].story_id if cid in by_id else canon_story.get(cid)
+                if target:
+                    d.story_id = target
+            if d.story_id is None:  # a copy whose canonical is gone: a story of its own
+                d.story_id = story_id_for(d.id)
+        self.stats["stories"] = len({d.story_id for d in docs})
         return docs
+
+    def _cluster(self, new: list[Article], store: Any) -> None:
+        from scipy import sparse
+
+        days = {d.id: parse_day(d.published) for d in new}
+        new.sort(key=lambda d: (days[d.id] if days[d.id] is not None else 10**9, d.id))
+        n = len(new)
+        raw = [key_terms(d.title or d.display_title, d.text or "", d.entities) for d in new]
+
+        # document frequencies: stored ones plus this batch
+        batch_df: Counter[str] = Counter()
+        for c in raw:
+            batch_df.update(c.keys())
+        stored_df = store.term_df(list(batch_df) + [""]) if store is not None else {}
+        n_docs = stored_df.get("", 0) + n
+
+        dfs = {t: stored_df.get(t, 0) + c for t, c in batch_df.items()}
+        idf = {t: math.log((n_docs + 1) / (c + 1)) + 1.0 for t, c in dfs.items()}
+        log = math.log
+
+        vecs: list[dict[str, float]] = []
+        for c in raw:
+            w = {t: (1.0 + log(v)) * idf[t] for t, v in c.items()}
+            top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:DOC_TERMS]
+            norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+            vecs.append({t: v / norm for t, v in top})
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for i, vec in enumerate(vecs):
+            for t, v in vec.items():
+                rows.append(i)
+                cols.append(vocab.setdefault(t, len(vocab)))
+                vals.append(v)
+        X = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float32)
+        emb = self.embed(new)
+        day_arr = np.array([days[d.id] if days[d.id] is not None else -1 for d in new], dtype=np.int64)
+
+        # candidate pairs: dated articles within a sliding time window that share a term;
+        # undated ones with anything that shares a rare term
+        ii, jj, sims = self._candidate_pairs(X, emb, day_arr, vocab, dfs, n_docs)
+        self.stats["candidate_pairs"] += len(ii)
+        keep = sims >= self.threshold * MIN_PAIR_SHARE  # weaker pairs count as 0 in the linkage
+        ii, jj, sims = ii[keep], jj[keep], sims[keep]
+        self.stats["scored_pairs"] += len(ii)
+        labels = average_linkage(n, ii, jj, sims, self.threshold)
+
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i, lab in enumerate(labels):
+            groups[lab].append(i)
+        clusters = sorted(groups.values(), key=lambda m: m[0])  # members sorted by (day, id)
+
+        # link each new cluster to a stored story, or found one
+        stories: dict[str, _Story] = {}
+        postings: dict[str, list[str]] = defaultdict(list)
+        if store is not None:
+            dated = [x for x in days.values() if x is not None]
+            if dated:
+                states = store.story_states(min(dated) - self.window_days, max(dated) + self.window_days)
+            else:
+                states = store.story_states(0, 10**9)
+            for state in sorted(states, key=lambda s: (s[2] if s[2] is not None else 10**9, s[0])):
+                st = _Story.from_state(*state)
+                stories[st.id] = st
+                self._index(st, postings)
+            self.stats["stories_loaded"] += len(states)
+        lw = self.lexical_weight
+        for members in clusters:
+            cl = _Story(id=story_id_for(new[members[0]].id))
+            for i in members:
+                cl.add(vecs[i], emb[i] if emb is not None else None, days[new[i].id])
+            best, best_s = None, -1.0
+            if stories:
+                cand: Counter[str] = Counter()
+                for t in cl.top_terms(BLOCK_TERMS):
+                    for sid in postings.get(t, ())[-POSTINGS:]:
+                        cand[sid] += 1
+                for sid, _ in sorted(cand.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
+                    st = stories[sid]
+                    gap = _gap(cl, st)
+                    if gap > self.window_days:
+                        continue
+                    lex = sum(v * st.terms.get(t, 0.0) for t, v in cl.terms.items()) / (st.term_norm() * cl.term_norm())
+                    s = lex
+                    if cl.emb is not None and st.emb is not None:
+                        sem = float(cl.emb @ st.emb) / ((float(np.linalg.norm(st.emb)) * float(np.linalg.norm(cl.emb))) or 1.0)
+                        s = lw * lex + (1 - lw) * sem
+                    s -= self.day_penalty * gap
+                    if s > best_s:
+                        best, best_s = sid, s
+            if best is not None and best_s >= self.threshold + LINK_MARGIN:
+                st = stories[best]
+                for i in members:
+                    st.add(vecs[i], emb[i] if emb is not None else None, days[new[i].id])
+                self.stats["joined_stored"] += len(members)
+                self._index(st, postings)
+            else:  # clusters of this run were already separated by the linkage; they are not linked again
+                st = cl
+                stories[st.id] = st
+                self.stats["founded"] += 1
+            for i in members:
+                new[i].story_id = st.id
+
+        if store is not None:
+            store.save_story_states([s.to_state() for s in stories.values() if s.dirty])
+            counts = dict(batch_df)
+            counts[""] = n
+            store.add_term_df(counts)
+
+    def _candidate_pairs(self, X: Any, emb: np.ndarray | None, day_arr: np.ndarray, vocab: dict[str, int],
+                         dfs: dict[str, int], n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (i < j) worth scoring, with their combined similarity.
+
+        Dated articles: every pair within ``window_days`` that shares a term, found window by
+        window (each window of W days against itself and the next), so the cost grows with the
+        number of articles times the articles per window. Undated articles: pairs that share
+        one of the article's strongest terms that is not common.
+        """
+        n = X.shape[0]
+        out_i: list[np.ndarray] = []
+        out_j: list[np.ndarray] = []
+        out_v: list[np.ndarray] = []
+        dated = np.flatnonzero(day_arr >= 0)
+        undated = np.flatnonzero(day_arr < 0)
+        W = self.window_days
+        if len(dated):
+            bucket = (day_arr[dated] - day_arr[dated].min()) // max(1, W)
+            starts = np.searchsorted(bucket, np.arange(bucket.max() + 3))
+            XT = X.T.tocsc()
+            for b in range(int(bucket.max()) + 1):
+                lo, mid, hi = starts[b], starts[b + 1], starts[b + 2]
+                if mid == lo:
+                    continue
+                rows = dated[lo:mid]
+                cols = dated[lo:hi]  # dated is sorted, so this is a contiguous slice of X
+                C = (X[rows[0]:rows[-1] + 1] @ XT[:, cols[0]:cols[-1] + 1]).tocoo()
+                gi = rows[0] + C.row.astype(np.int64)
+                gj = cols[0] + C.col.astype(np.int64)
+                keep = (gi < gj) & (np.abs(day_arr[gi] - day_arr[gj]) <= W)
+                gi, gj, lex = gi[keep], gj[keep], C.data[keep]
+                if emb is not None and len(gi):
+                    S = emb[rows[0]:rows[-1] + 1] @ emb[cols[0]:cols[-1] + 1].T
+                    sem = S[gi - rows[0], gj - cols[0]]
+                    lex = self._combine(lex, sem, day_arr[gi], day_arr[gj])
+                else:
+                    lex = self._combine(lex, None, day_arr[gi], day_arr[gj])
+                out_i.append(gi)
+                out_j.append(gj)
+                out_v.append(lex)
+        if len(undated):
+            common = max(COMMON_MIN, int(COMMON_SHARE * n_docs))
+            ok = np.zeros(X.shape[1], dtype=bool)
+            for t, col in vocab.items():
+                ok[col] = dfs.get(t, 0) <= common
+            R = _top_per_row(X.multiply(ok[None, :]).tocsr(), UNDATED_BLOCK)
+            R.data[:] = 1.0
+            RT = R.T.tocsr()
+            for s in range(0, len(undated), 2000):
+                rows_u = undated[s:s + 2000]
+                C = (R[rows_u] @ RT).tocoo()
+                gi, gj = rows_u[C.row], C.col.astype(np.int64)
+                keep = (gi != gj) & ((day_arr[gj] >= 0) | (gi < gj))
+                a, b = np.minimum(gi[keep], gj[keep]), np.maximum(gi[keep], gj[keep])
+                if len(a):
+                    lex = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
+                    sem = np.einsum("ij,ij->i", emb[a], emb[b]) if emb is not None else None
+                    out_i.append(a)
+                    out_j.append(b)
+                    out_v.append(self._combine(lex, sem, day_arr[a], day_arr[b]))
+        if not out_i:
+            z = np.zeros(0, np.int64)
+            return z, z, np.zeros(0, np.float64)
+        return (np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64),
+                np.concatenate(out_v).astype(np.float64))
+
+    def _combine(self, lex: np.ndarray, sem: np.ndarray | None, di: np.ndarray, dj: np.ndarray) -> np.ndarray:
+        s = lex if sem is None else self.lexical_weight * lex + (1 - self.lexical_weight) * sem
+        gap = np.where((di >= 0) & (dj >= 0), np.abs(di - dj), 0)
+        return (s - self.day_penalty * gap).astype(np.float64)
+
+    @staticmethod
+    def _index(st: _Story, postings: dict[str, list[str]]) -> None:
+        for t in st.top_terms(BLOCK_TERMS * 2):
+            if t not in st.indexed:
+                st.indexed.add(t)
+                postings[t].append(st.id)
+
+
+def _top_per_row(X: Any, k: int) -> Any:
+    """Keep the k largest entries of each row of a CSR matrix."""
+    X = X.tocsr(copy=True)
+    X.eliminate_zeros()
+    for r in range(X.shape[0]):
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        if hi - lo > k:
+            row = X.data[lo:hi]
+            cut = np.partition(row, hi - lo - k)[hi - lo - k]
+            row[row < cut] = 0
+    X.eliminate_zeros()
+    return X
+
+
+def _gap(a: _Story, b: _Story) -> int:
+    if None in (a.first_day, a.last_day, b.first_day, b.last_day):
+        return 0
+    return max(0, b.first_day - a.last_day, a.first_day - b.last_day)  # type: ignore[operator]
+
+
+def average_linkage(n: int, ii: np.ndarray, jj: np.ndarray, sims: np.ndarray, threshold: float) -> list[int]:
+    """Average-linkage agglomerative clustering over a sparse similarity graph.
+
+    Pairs that are not in the graph count as similarity 0, so the cost is that of the
+    candidate pairs (E log E), never n². Clusters merge while the best average
+    similarity between two clusters is at least ``threshold``. Deterministic: ties
+    break on the lower indices. Returns a label (the smallest member index) per item.
+    """
+    import heapq
+
+    size = [1] * n
+    nbr: list[dict[int, float]] = [dict() for _ in range(n)]
+    for a, b, s in zip(ii.tolist(), jj.tolist(), sims.tolist()):
+        if a == b:
+            continue
+        nbr[a][b] = nbr[a].get(b, 0.0) + s
+        nbr[b][a] = nbr[b].get(a, 0.0) + s
+    alive = [True] * n
+    heap = [(-s, a, b) for a, b, s in zip(ii.tolist(), jj.tolist(), sims.tolist()) if s >= threshold and a != b]
+    heapq.heapify(heap)
+    label = list(range(n))
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]) or b not in nbr[a]:
+            continue
+        cur = nbr[a][b] / (size[a] * size[b])
+        if cur < -neg - 1e-12:  # stale: sizes grew since it was pushed
+            if cur >= threshold:
+                heapq.heappush(heap, (-cur, a, b))
+            continue
+        if cur < threshold:
+            continue
+        keep, gone = (a, b) if (size[a], -a) >= (size[b], -b) else (b, a)
+        alive[gone] = False
+        label[gone] = keep
+        del nbr[keep][gone]
+        for c, s in nbr[gone].items():
+            if c == keep:
+                continue
+            nbr[keep][c] = nbr[keep].get(c, 0.0) + s
+            nbr[c][keep] = nbr[keep][c]
+            del nbr[c][gone]
+        nbr[gone] = {}
+        size[keep] += size[gone]
+        for c, s in nbr[keep].items():
+            avg = s / (size[keep] * size[c])
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, min(keep, c), max(keep, c)))
+
+    def root(x: int) -> int:
+        while label[x] != x:
+            label[x] = label[label[x]]
+            x = label[x]
+        return x
+
+    roots = [root(i) for i in range(n)]
+    first: dict[int, int] = {}
+    for i, r in enumerate(roots):
+        first.setdefault(r, i)
+    return [first[r] for r in roots]

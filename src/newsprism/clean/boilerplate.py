@@ -4,9 +4,11 @@ Large web-corpus pipelines drop lines that recur across the pages of one site
 ("Share this article", a newsletter blurb, a standing appeal). The catch for
 news is syndication: five outlets printing the same wire story share every
 paragraph, and those paragraphs are the article. So a line counts as
-boilerplate only when the articles it appears in are different articles: we
-count the distinct *content fingerprints* (the longest and the second-longest
-paragraph) of the articles holding it, not the articles themselves.
+boilerplate only when the articles it appears in are different articles: first
+we count the distinct *content fingerprints* (the longest paragraph) of the
+articles holding it; for the lines that pass, we then look for k holders that
+pairwise share less than half of their paragraphs (updated versions of one
+story share most of theirs).
 
 Only small per-article records are needed: one 8-byte hash per paragraph.
 """
@@ -47,57 +49,73 @@ class Boilerplate(CorpusStage):
     version = "1"
 
     def __init__(self, min_site_docs: int = 3, min_corpus_docs: int = 10, corpus_share: float = 0.002,
-                 max_words: int = 120) -> None:
+                 max_words: int = 120, long_words: int = 25) -> None:
         super().__init__()
         self.min_site_docs = min_site_docs
         self.min_corpus_docs = min_corpus_docs
         self.corpus_share = corpus_share
         self.max_words = max_words
+        self.long_words = long_words
 
     def run(self, docs: list[Article], ctx: Context | None = None) -> list[Article]:
         corpus_k = max(self.min_corpus_docs, math.ceil(self.corpus_share * len(docs)))
         site_k = self.min_site_docs
-        # (site, line hash) -> distinct fingerprints, capped at what the threshold needs
-        by_site: dict[tuple[str, bytes], tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
-        by_corpus: dict[bytes, tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
-        records = []
+        # pass 1, cheap: per (scope, line hash) the distinct fingerprints (longest paragraph) of the
+        # articles holding it, capped at the threshold. Scope is a site, or None for the whole run.
+        fps: dict[tuple[str | None, bytes], set[bytes]] = defaultdict(set)
+        records: list[tuple[list[str], list[bytes], str | None]] = []
+        long_line: dict[bytes, bool] = {}
         for doc in docs:
             paras = [p for p in (doc.clean_text or "").split("\n\n") if p.strip()]
             keys = [key(p) for p in paras]
             hashes = [_h(k) for k in keys]
-            if len(paras) < 2:
-                records.append((paras, hashes, None))
-                continue
-            order = sorted(range(len(paras)), key=lambda i: (-len(keys[i]), i))
-            fp1, fp2 = hashes[order[0]], hashes[order[1]]  # the two longest paragraphs
             site = site_of(doc)
             records.append((paras, hashes, site))
+            if len(paras) < 2:
+                continue
+            fp = hashes[max(range(len(paras)), key=lambda i: len(keys[i]))]
             for p, h in zip(paras, hashes, strict=True):
-                if len(p.split()) > self.max_words:
+                words = len(p.split())
+                if words > self.max_words:
                     continue
-                leads, longs = by_corpus[h]
-                if len(leads) < corpus_k:
-                    leads.add(fp1)
-                if len(longs) < corpus_k:
-                    longs.add(fp2)
-                if site is not None:
-                    leads, longs = by_site[(site, h)]
-                    if len(leads) < site_k:
-                        leads.add(fp1)
-                    if len(longs) < site_k:
-                        longs.add(fp2)
+                if words > self.long_words:
+                    long_line[h] = True
+                for scope, k in ((None, corpus_k), (site, site_k)):
+                    if scope is None and k is site_k:
+                        continue
+                    seen = fps[(scope, h)]
+                    if len(seen) < k:
+                        seen.add(fp)
+        candidates = {sk for sk, seen in fps.items() if len(seen) >= (corpus_k if sk[0] is None else site_k)}
+        del fps
+        # pass 2, for candidates only: are there k articles holding the line that are different
+        # articles (share under half their paragraphs)? Edited versions of one story are not.
+        holders: dict[tuple[str | None, bytes], list[int]] = defaultdict(list)
+        for di, (paras, hashes, site) in enumerate(records):
+            for h in set(hashes):
+                for sk in ((None, h), (site, h)):
+                    if sk in candidates and len(holders[sk]) < 24 * (corpus_k if sk[0] is None else site_k):
+                        holders[sk].append(di)
+        sets = {}
+        boiler: set[tuple[str | None, bytes]] = set()
+        for sk, members in holders.items():
+            k = corpus_k if sk[0] is None else site_k
+            if long_line.get(sk[1]):
+                k *= 3  # a long paragraph repeated across stories is more often background than chrome
+            chosen: list[frozenset[bytes]] = []
+            for di in members:
+                hs = sets.get(di)
+                if hs is None:
+                    hs = sets[di] = frozenset(records[di][1])
+                if all(len(hs & c) / len(hs | c) < 0.5 for c in chosen):
+                    chosen.append(hs)
+                    if len(chosen) >= k:
+                        boiler.add(sk)
+                        break
         for doc, (paras, hashes, site) in zip(docs, records, strict=True):
             if len(paras) < 2:
                 continue
-            drop = []
-            for i, h in enumerate(hashes):
-                c = by_corpus.get(h)
-                hit = c is not None and min(len(c[0]), len(c[1])) >= corpus_k
-                if not hit and site is not None:
-                    s = by_site.get((site, h))
-                    hit = s is not None and min(len(s[0]), len(s[1])) >= site_k
-                if hit:
-                    drop.append(i)
+            drop = [i for i, h in enumerate(hashes) if (None, h) in boiler or (site is not None and (site, h) in boiler)]
             if not drop or len(drop) == len(paras):
                 continue  # never empty an article on repetition evidence alone
             gone = set(drop)
@@ -105,4 +123,5 @@ class Boilerplate(CorpusStage):
             doc.removed = list(doc.removed) + [Segment(text=paras[i], reason="boilerplate") for i in drop]
             self.stats["removed_lines"] += len(drop)
             self.stats["articles_changed"] += 1
+        self.stats["boilerplate_lines"] += len(boiler)
         return docs

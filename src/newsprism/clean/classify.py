@@ -23,6 +23,9 @@ _BIO_THIRD = re.compile(
     r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has been|covers|writes)\b.{0,80}\b(?:writer|reporter|journalist|editor|"
     r"correspondent|contributor|columnist|author|curator|blogger|freelancer|producer|analyst)\b"
 )
+_READER = re.compile(r"\b(?:you|your|you're|you’re|please)\b", re.IGNORECASE)
+# What a reposting site puts after the article: a bio that follows these is the site's, not the story's.
+_BIO_MARKERS = frozenset({"licensing", "appeal", "widget", "credit"})
 _ABOUT = re.compile(r"^(?:about the (?:author|writer)|author bio|about me)\b", re.IGNORECASE)
 
 
@@ -165,26 +168,27 @@ def _appeal(units: list[Unit], res: Result) -> None:
         for u in units[start:]:
             if u.kind == "body":
                 _mark(u, "appeal", "follows an appeal header")
-    # lone appeal paragraphs in the last third
+    # lone appeal paragraphs in the last third: appeal wording addressed to the reader ("your support")
     for u in units[int(n * 2 / 3):]:
-        if u.kind == "body" and not u.has_quote and len({m.lower() for m in rules.APPEAL_CUES.findall(u.text)}) >= 2:
-            _mark(u, "appeal", "appeal wording")
+        if u.kind == "body" and u.words <= 90 and rules.APPEAL_HINT.search(u.text.lower()) and not u.has_quote:
+            cues = {m.lower() for m in rules.APPEAL_CUES.findall(u.text)}
+            if len(cues) >= 2 and len(_READER.findall(u.text)) >= 2:
+                _mark(u, "appeal", "appeal wording addressed to the reader")
 
 
 def _bio(units: list[Unit]) -> None:
     n = len(units)
     seen_marker = False
     for i, u in enumerate(units):
-        if u.kind in _TAIL_MARKERS and i >= 0.5 * n:
+        if u.kind in _BIO_MARKERS and i >= 0.5 * n:
             seen_marker = True
         if u.kind != "body" or i < 0.5 * n:
             continue
-        first_person = len(_FIRST_PERSON.findall(u.text))
         tail = n - i <= 3
         if _ABOUT.match(u.text):
             _mark(u, "bio", "about the author")
-        elif (seen_marker or tail) and not u.has_quote and u.words >= 12 and first_person >= (2 if seen_marker else 4):
-            _mark(u, "bio", "first-person author note after the article")
+        elif seen_marker and not u.has_quote and u.words >= 12 and len(_FIRST_PERSON.findall(u.text)) >= 2:
+            _mark(u, "bio", "first-person author note after the article's end matter")
         elif (seen_marker or tail) and _BIO_THIRD.match(u.text) and u.words <= 80:
             _mark(u, "bio", "author biography")
 

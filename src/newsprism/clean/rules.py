@@ -60,6 +60,9 @@ _COUNTER = re.compile(
     rf"^(?:[^\w\s]*\s*(?:{_COUNT_WORDS})?\s*:?\s*\d[\d.,]*\s*[kKmM]?\s*(?:{_COUNT_WORDS})?\s*[^\w\s]*\s*)+$", _I
 )
 
+# two to six small whole numbers and nothing else: "0  0", "214 12 3" (views, likes, comments)
+_NUM_COUNTER = re.compile(r"^\d{1,7}[kKmM]?(?:\s+\d{1,7}[kKmM]?){1,5}$")
+
 # -- widgets, adverts, navigation, promotion --------------------------------------
 _WIDGET_HEAD = re.compile(
     r"^(?:what(?:'|’)?s your reaction\??|how do you feel about this( article| story)?\??|"
@@ -80,7 +83,8 @@ _WIDGET = re.compile(
     _I,
 )
 _ADVERT = re.compile(
-    r"^(?:advertisement|advertising|ad|ads|sponsored(?: content| post| story)?|paid content|"
+    r"^(?:(?:advertisement|advertising|ad)(?:[.:]?\s*(?:continue reading (?:the main story|below)|"
+    r"story continues below|article continues below))?|ads|sponsored(?: content| post| story)?|paid content|"
     r"(?:the )?(?:story|article) continues (?:below|after)(?: (?:this |the )?(?:advertisement|ad))?|"
     r"continue reading (?:below|the main story)|scroll (?:down )?to continue(?: with content)?|"
     r"skip (?:advertisement|ad)|promoted(?: content)?)[.:]?$",
@@ -142,6 +146,9 @@ _APPEAL_HEAD = re.compile(
     r"become a (?:member|supporter|patron|subscriber)(?: today| now)?[.!]?$)",
     _I,
 )
+#: Cheap test before APPEAL_CUES: every cue contains one of these (on lower-cased text).
+APPEAL_HINT = re.compile(r"donat|contribut|support|member|help us|your help|gift|reader-|journalism|chip in|"
+                         r"paywall|keep (?:our|this)|for (?:just|as little as)")
 APPEAL_CUES = re.compile(
     r"\b(?:donat\w*|contribut(?:e|ion|ions|ing)|support us|your support|supporting (?:us|our|the)|"
     r"become a (?:member|supporter|patron|subscriber)|help us|we need your help|"
@@ -157,7 +164,7 @@ _CREDIT = [
                r"(?: (?:from|in) [\w ,.'’-]{2,60})?[.;]?$", _I),
     re.compile(r"^\(?\s*(?:additional |with additional |extra )?reporting (?:by|from) (.{2,200}?)\s*\)?\.?$", _I),
     re.compile(r"^\(?\s*(?:compiled|edited|writing|editing|produced) by (.{2,120}?)\s*\)?\.?$", _I),
-    re.compile(r"^(?:[-–—]\s*)?with (?:reporting from |wires? from |files from )?"
+    re.compile(r"^(?:[-–—]\s*)?(?i:with) (?:(?i:reporting from|wires? from|files from) )?"
                r"((?:AFP|AP|Reuters|dpa|DPA|Bloomberg|ANSA|EFE|Xinhua|TASS|Kyodo|PA|UPI)(?:(?:,| and| &) ?"
                r"(?:AFP|AP|Reuters|dpa|DPA|Bloomberg|ANSA|EFE|Xinhua|TASS|Kyodo|PA|UPI))*)\.?$"),
     re.compile(r"^[-–—]\s*((?:the )?(?:Associated Press|AP|Reuters|AFP|Agence France-Presse|Bloomberg))\.?$", _I),
@@ -190,6 +197,46 @@ _CAPTION = [
 _EMAIL = re.compile(r"\[\s*email[\s\u00a0]*protected\s*\]|[\w.+-]+@[\w-]+\.[\w.-]+|\bemail protected\b", _I)
 _PHONE = re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")
 _CONTACT_HEAD = re.compile(r"^(?:e-?mail|contact|tel|phone|call|write to|reach)\b", _I)
+
+
+_EMBED_HINTS = ("pic.twitter", "t.co/", "(@", "instagram", "youtu", "tiktok", "post shared", "embedded")
+_LICENSING_HINTS = (
+    "content created", "without charge", "licensing", "republish", "syndicat", "rights reserved", "©", "(c)",
+    "copyright", "distributed", "provided by", "produced by", "published by", "shared by", "shared with",
+    "shared under", "reproduced", "syndicated", "originally", "permission", "may not be", "creative commons",
+    "appeared",
+)
+_MEDIA_HINTS = ("photo", "image", "picture", "video", "footage", "illustration", "graphic", "screen", "credit",
+                "courtesy", "caption", "pictured")
+_AGENCY_TAIL = ("getty", "afp", "reuters", "ap", "shutterstock", "epa", "alamy", "bloomberg", "xinhua", "pool")
+
+
+def _hints(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_EMBED_HINT = _hints(_EMBED_HINTS)
+_LICENSING_HINT = _hints(_LICENSING_HINTS)
+_MEDIA_HINT = _hints(_MEDIA_HINTS)
+_AGENCY_HINT = _hints(_AGENCY_TAIL)
+
+
+_CAPTION_LEAD = ("enlarge this image", "toggle caption", "hide caption", "image caption", "photo caption",
+                 "caption:", "photo:", "image:", "pictured:")
+
+
+def _is_caption(t: str, low: str) -> bool:
+    if low.startswith(_CAPTION_LEAD):
+        return True
+    media = _MEDIA_HINT.search(low) is not None
+    if t.endswith(")") and (media or _AGENCY_HINT.search(low, len(low) - 60 if len(low) > 60 else 0)):
+        if _CAPTION[0].search(t) or _CAPTION[1].search(t):
+            return True
+    if media and (":" in t or "|" in t) and (_CAPTION[2].match(t) or _CAPTION[3].search(t) or _CAPTION[6].search(t)):
+        return True
+    if t.startswith("FILE") and _CAPTION[4].match(t):
+        return True
+    return ("/" in t or "|" in t) and _AGENCY_HINT.search(low[-40:]) is not None and bool(_CAPTION[5].search(t))
 
 
 def origin_in(text: str) -> str | None:
@@ -261,8 +308,10 @@ def line_kind(u: Unit) -> tuple[str, str] | None:
     """The non-body kind of one unit from its own features, or None (maybe body)."""
     t = u.text
     if not u.alpha_ok:
-        if _COUNTER.match(t):
+        if _NUM_COUNTER.match(t):
             return "counter", "numbers only"
+        if any(c.isdigit() for c in t):
+            return None  # a number, a score, a table row: not evidence of noise on its own
         return "fragment", "no word of two letters or more"
     if len(t) <= 3 and not t[0].isdigit() and t.lower() not in REACTION_WORDS:
         return "fragment", "three characters or fewer"
@@ -286,15 +335,17 @@ def line_kind(u: Unit) -> tuple[str, str] | None:
             return "navigation", "menu or breadcrumb"
     if u.words <= 40 and _NAV_PREFIX.match(t):
         return "navigation", "link to other content"
-    if _EMBED.search(t):
+    # cheap substring tests first: most lines are prose and match none of the costlier patterns below
+    low = t.lower()
+    if _EMBED_HINT.search(low) and _EMBED.search(t):
         return "embed", "social-media embed"
-    if u.words <= 80 and _LICENSING.search(t) and not u.has_quote:
+    if u.words <= 80 and _LICENSING_HINT.search(low) and _LICENSING.search(t) and not u.has_quote:
         return "licensing", "licensing or syndication note"
-    if credits_in(u):
+    if u.words <= 40 and credits_in(u):
         return "credit", "reporting credit"
-    if u.words <= 60 and any(p.search(t) for p in _CAPTION):
+    if u.words <= 60 and _is_caption(t, low):
         return "caption", "photo or video credit"
-    if u.words <= 25 and not u.has_quote:
+    if u.words <= 25 and not u.has_quote and ("@" in t or "protected" in low or _CONTACT_HEAD.match(t)):
         if _EMAIL.search(t) or (_CONTACT_HEAD.match(t) and _PHONE.search(t)):
             return "contact", "e-mail or phone contact"
     if u.words <= 30 and _PROMO.match(t):

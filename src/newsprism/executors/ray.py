@@ -171,6 +171,9 @@ class RayExecutor:
                     kwargs["runtime_env"] = {"py_modules": [str(Path(package_root) / "newsprism")]}
             else:
                 kwargs["num_cpus"] = num_cpus or os.cpu_count() or 1
+                # Ray nices its workers (15) by default; this run is the job the user asked for, and the
+                # local engine is not niced either, so run workers at normal priority unless told otherwise.
+                os.environ.setdefault("RAY_worker_niceness", "0")
                 if object_store_memory:
                     kwargs["object_store_memory"] = int(object_store_memory)
                 # Local workers inherit the environment: make sure they import this newsprism.
@@ -238,6 +241,7 @@ class RayExecutor:
             return
         rows = [(i, pickle.dumps(("a", to_dict(window[i]), {}), protocol=_PROTOCOL)) for i in todo]
         by_name = {s.name: s for s in stages}
+        done = 0  # results[:done] have been yielded: hand them on in order as soon as they are back
         for i, blob in self._map(rows, [(k, p, r, b, _run_documents) for k, p, r, b in steps]):
             kind, data, stats = pickle.loads(blob)
             for name, counts in stats.items():
@@ -245,9 +249,11 @@ class RayExecutor:
                 for k, v in counts.items():
                     stage.stats[k] = _add(stage.stats.get(k), v)
             results[i] = article_from_dict(data) if kind == "a" else Rejection(**data)
-        for r in results:
-            assert r is not None  # every input comes back: the map is one row in, one row out
-            yield r
+            while done < len(results) and results[done] is not None:
+                yield results[done]  # type: ignore[misc]
+                results[done] = None  # the consumer owns it now
+                done += 1
+        # _map raised E117 if any row had not come back, so everything has been yielded here
 
     def _map(self, rows: list[tuple[int, bytes]], steps: list[tuple[str, bytes, dict[str, Any], int, Any]]
              ) -> Iterator[tuple[int, bytes]]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from .sentences import sentence_index
 from ..model import DateMention
 
 MONTHS = {
@@ -151,7 +152,7 @@ def extract_dates(text: str, published: str | None = None,
                 continue  # "May" the verb, "March" the noun
             value, relative = _resolve(kind, m, ref)
             taken.append((s, e))
-            sent = next((i for i, (ss, se) in enumerate(sentence_spans) if ss <= s < se), None)
+            sent = sentence_index(list(sentence_spans), s)
             found.append((s, DateMention(text=m.group(0), value=value, relative=relative, sentence=sent)))
     found.sort(key=lambda p: p[0])
     return [d for _, d in found], sorted(taken)

@@ -226,7 +226,12 @@ def extract_entities(text: str, sentence_spans: Iterable[tuple[int, int]] = ()) 
             target = suffixed if _SUFFIX.search(name) else full
             surname = _SUFFIX.sub("", name).split()[-1]
             target.setdefault(surname, name)
-    mentions = [m for m in mentions if m.key != "?opener" or m.text in full]
+    # a sentence opener is a name when the same word also appears capitalised inside a sentence
+    inner = {m.text for m in mentions if m.key != "?opener"}
+    mentions = [m for m in mentions if m.key != "?opener" or m.text in full or m.text in inner]
+    for m in mentions:
+        if m.key == "?opener":
+            m.key = ""
     for m in mentions:
         words = m.text.split()
         if m.label in {PERSON, "MISC"} and len(words) == 1 and words[0] in full:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .sentences import sentence_index
 from ..model import Quantity
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6,
@@ -130,7 +131,7 @@ def extract_quantities(text: str, skip: Sequence[tuple[int, int]] = (),
         surface = text[q_start:end]
         if q_start >= 3 and text[q_start - 3:q_start].lower() == "an " and qualifier == "approximate":
             surface = text[q_start - 3:end]
-        sent = next((i for i, (ss, se) in enumerate(sentence_spans) if ss <= s < se), None)
+        sent = sentence_index(list(sentence_spans), s)
         out.append(Quantity(text=surface, value=value, unit=unit or "count", qualifier=qualifier,
                             counts=counts, sentence=sent, verb=verb.group(1).lower() if verb else ""))
         last_end = end

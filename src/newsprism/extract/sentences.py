@@ -26,7 +26,7 @@ _OPENERS = frozenset(
     after before when while as if however meanwhile still yet so for by to with from last earlier
     later one some many most all both no not our my you what why how who""".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?]+(?:''|[\"'”’)\]])*(?=\s+(?:''|``|[\"“‘'(\[])?[A-Z0-9])")
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+)*"  # KYIV, NEW YORK, WASHINGTON
     r"(?:,\s+[A-Z][\w.'’ -]{1,30}?)?"  # , Ukraine / , Nov. 17
@@ -97,3 +97,11 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings."""
     return [text[s:e] for s, e in split_sentences(text)]
+
+
+def sentence_index(spans: list[tuple[int, int]] | tuple[tuple[int, int], ...], pos: int) -> int | None:
+    """Index of the sentence span containing character ``pos`` (binary search), or None."""
+    from bisect import bisect_right
+
+    i = bisect_right([s for s, _ in spans], pos) - 1 if spans else -1
+    return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else None

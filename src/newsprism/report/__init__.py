@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 _ARTICLE_EXTRA = (
     "url", "authors", "display_title", "dek", "dateline", "origin", "credits", "captions",
     "canonical_id", "copies", "entities", "quantities", "dates", "quotes", "citations", "framing",
+    "framing_profile",
 )
 _STORY_EXTRA = ("first_seen", "last_seen", "facts", "conflicts", "quote_differences", "framing", "summary")
 
@@ -40,7 +41,20 @@ def article_json(a: Article) -> dict[str, Any]:
 
 def story_json(s: Story, articles: list[Article]) -> dict[str, Any]:
     d = to_dict(s)
-    out: dict[str, Any] = {"id": s.id, "title": s.title, "articles": [article_json(a) for a in articles]}
+    arts = [article_json(a) for a in articles]
+    by_id = {a.id: a for a in articles}
+    for a, j in zip(articles, arts):
+        # syndicated copies stay visible: the canonical lists who else ran it, each copy points back
+        j["also_published_by"] = []
+        j["copy_of"] = None
+        if a.copies:
+            j["also_published_by"] = [
+                {"id": c, "outlet": by_id[c].outlet if c in by_id else None,
+                 "url": by_id[c].url if c in by_id else None, "published": by_id[c].published if c in by_id else None}
+                for c in a.copies]
+        if a.canonical_id and a.canonical_id != a.id:
+            j["copy_of"] = a.canonical_id
+    out: dict[str, Any] = {"id": s.id, "title": s.title, "articles": arts}
     for key in _STORY_EXTRA:
         out[key] = d[key]
     return out

@@ -1,0 +1,203 @@
+"""Story grouping and copy collapsing, on small articles written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from newsprism.analyze import analyze
+from newsprism.dedup import Dedup, choose_canonical, fingerprint, is_copy
+from newsprism.model import Article
+from newsprism.pipeline import Context
+from newsprism.stories import GroupStories, average_linkage, key_terms
+
+QUAKE_A1 = {
+    "id": "ledger-varn-1", "outlet": "Coastal Ledger", "published": "2026-03-03",
+    "title": "Magnitude 6.1 earthquake shakes Varnholt valley, dozens injured",
+    "text": (
+        "A magnitude 6.1 earthquake struck the Varnholt valley early on Tuesday, injuring at least 40 people "
+        "and damaging the old stone bridge at Kellmoor, regional officials said.\n\n"
+        "The quake hit at 4:12 a.m. at a depth of about 10 kilometres, according to the Varnholt Seismic "
+        "Office. Governor Ilse Marrow said rescue teams were checking farmhouses along the Draue river.\n\n"
+        "\"We are still counting the damage,\" Marrow told reporters in Kellmoor. Schools in the valley "
+        "will stay closed until engineers inspect them."
+    ),
+}
+QUAKE_A2 = {
+    "id": "tribune-varn-1", "outlet": "Highland Tribune", "published": "2026-03-03",
+    "title": "Varnholt quake injures 40, cracks Kellmoor bridge",
+    "text": (
+        "Governor Ilse Marrow declared an emergency in the Varnholt valley after a strong earthquake "
+        "injured about 40 residents before dawn on Tuesday.\n\n"
+        "The Varnholt Seismic Office measured the tremor at magnitude 6.1. The historic Kellmoor bridge "
+        "over the Draue river was closed after inspectors found cracks in two arches.\n\n"
+        "Rescue crews searched farmhouses near Kellmoor through the morning, and valley schools were shut."
+    ),
+}
+QUAKE_B1 = {
+    "id": "ledger-sorrel-1", "outlet": "Coastal Ledger", "published": "2026-03-20",
+    "title": "Earthquake of magnitude 5.4 hits Sorrel Bay, ferry service halted",
+    "text": (
+        "An earthquake of magnitude 5.4 hit Sorrel Bay on Friday afternoon, toppling chimneys in the "
+        "harbour town of Eastwick and halting the island ferry, the coastguard said.\n\n"
+        "Nobody was seriously hurt, Mayor Tobias Fenn said. The Bay Geological Service put the epicentre "
+        "12 kilometres off the Eastwick pier.\n\n"
+        "Ferry operator Gullwing Lines said crossings would resume once the pier had been checked."
+    ),
+}
+QUAKE_B2 = {
+    "id": "herald-sorrel-1", "outlet": "Eastern Herald", "published": "2026-03-20",
+    "title": "Sorrel Bay tremor topples Eastwick chimneys",
+    "text": (
+        "Chimneys fell in Eastwick and the Gullwing Lines ferry stopped running after a magnitude 5.4 "
+        "earthquake rattled Sorrel Bay on Friday.\n\n"
+        "Mayor Tobias Fenn said there were no serious injuries. The Bay Geological Service located the "
+        "quake offshore, about 12 kilometres from the Eastwick pier, and warned of aftershocks."
+    ),
+}
+QUAKE_B3_LATER = {
+    "id": "gazette-sorrel-2", "outlet": "Eastwick Gazette", "published": "2026-03-21",
+    "title": "Eastwick counts cost of Sorrel Bay earthquake as ferries resume",
+    "text": (
+        "Gullwing Lines restarted its island ferry on Saturday, a day after the magnitude 5.4 Sorrel Bay "
+        "earthquake, once engineers had checked the Eastwick pier.\n\n"
+        "Mayor Tobias Fenn said 30 homes in Eastwick had lost chimneys. The Bay Geological Service "
+        "recorded more than a dozen small aftershocks overnight."
+    ),
+}
+WIRE = {
+    "id": "wire-varn-1", "outlet": "Union Newswire", "published": "2026-03-03",
+    "title": "Strong quake hits Varnholt valley",
+    "text": (
+        "KELLMOOR (Union Newswire) - A strong earthquake rattled the Varnholt valley before dawn on "
+        "Tuesday, injuring dozens of people and cracking the stone bridge that carries the main road "
+        "over the Draue river at Kellmoor.\n\n"
+        "The regional seismic office said the quake measured 6.1 and was centred at a shallow depth "
+        "below the valley floor. Emergency crews from three neighbouring districts were sent to help "
+        "search farms and check houses for damage.\n\n"
+        "Governor Ilse Marrow asked residents to stay away from the bridge and to report gas leaks. "
+        "Classes at valley schools were cancelled for the rest of the week while engineers inspect "
+        "the buildings for cracks."
+    ),
+}
+REPOST = {
+    "id": "pinecrest-varn-1", "outlet": "Pinecrest Daily", "published": "2026-03-04",
+    "title": "Strong quake hits Varnholt valley",
+    "text": "Our region's readers with family in the valley can call the help line listed below.\n\n" + WIRE["text"],
+}
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def story_of(result, article_id: str) -> str:
+    return next(a.story_id for a in result.articles if a.id == article_id)
+
+
+def test_same_event_joins_and_different_event_of_the_same_kind_stays_apart(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "in" / "quakes.jsonl", [QUAKE_A1, QUAKE_B1, QUAKE_A2, QUAKE_B2])
+    r = analyze([corpus], db=tmp_path / "s.db")
+    assert story_of(r, "ledger-varn-1") == story_of(r, "tribune-varn-1")
+    assert story_of(r, "ledger-sorrel-1") == story_of(r, "herald-sorrel-1")
+    assert story_of(r, "ledger-varn-1") != story_of(r, "ledger-sorrel-1")
+    assert len(r.stories) == 2
+
+
+def test_different_events_stay_apart_without_dates() -> None:
+    docs = [Article(id=rec["id"], input=rec["id"], title=rec["title"], clean_text=rec["text"], outlet=rec["outlet"])
+            for rec in (QUAKE_A1, QUAKE_A2, QUAKE_B1, QUAKE_B2)]
+    out = {d.id: d.story_id for d in GroupStories().run(docs, Context())}
+    assert out["ledger-varn-1"] == out["tribune-varn-1"]
+    assert out["ledger-sorrel-1"] == out["herald-sorrel-1"]
+    assert out["ledger-varn-1"] != out["ledger-sorrel-1"]
+
+
+def test_syndicated_copy_collapses_into_the_canonical_story_and_report(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "in" / "a.jsonl", [REPOST, QUAKE_A1, WIRE, QUAKE_B1])
+    out = tmp_path / "out"
+    r = analyze([corpus], db=tmp_path / "s.db", out=out)
+    arts = {a.id: a for a in r.articles}
+    # the earliest published version is canonical; the later repost is its copy
+    assert arts["pinecrest-varn-1"].canonical_id == "wire-varn-1"
+    assert arts["wire-varn-1"].copies == ["pinecrest-varn-1"]
+    assert arts["pinecrest-varn-1"].story_id == arts["wire-varn-1"].story_id == arts["ledger-varn-1"].story_id
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    story = next(s for s in report["stories"] if s["id"] == arts["wire-varn-1"].story_id)
+    wire = next(a for a in story["articles"] if a["id"] == "wire-varn-1")
+    assert [c["outlet"] for c in wire["also_published_by"]] == ["Pinecrest Daily"]
+    repost = next(a for a in story["articles"] if a["id"] == "pinecrest-varn-1")
+    assert repost["copy_of"] == "wire-varn-1"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "also published by" in html and "Pinecrest Daily" in html
+
+
+def test_second_run_joins_stored_story_and_finds_stored_copies(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    first = analyze([write_jsonl(tmp_path / "1" / "a.jsonl", [QUAKE_A1, QUAKE_B1, QUAKE_B2, WIRE])], db=db)
+    sorrel = story_of(first, "ledger-sorrel-1")
+    varn = story_of(first, "wire-varn-1")
+    second = analyze([write_jsonl(tmp_path / "2" / "b.jsonl", [QUAKE_B3_LATER, REPOST])], db=db)
+    assert story_of(second, "gazette-sorrel-2") == sorrel
+    repost = next(a for a in second.articles if a.id == "pinecrest-varn-1")
+    assert repost.canonical_id == "wire-varn-1" and repost.story_id == varn
+    from newsprism.store import Store
+
+    with Store(db) as store:
+        assert store.get_article("wire-varn-1").copies == ["pinecrest-varn-1"]
+        assert set(store.story_article_ids(sorrel)) == {"ledger-sorrel-1", "herald-sorrel-1", "gazette-sorrel-2"}
+    assert second.stats["group"].get("joined_stored", 0) >= 1
+
+
+def test_story_ids_are_stable_across_reruns_and_fresh_stores(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "in" / "a.jsonl", [QUAKE_B2, QUAKE_A1, QUAKE_A2, QUAKE_B1, WIRE, REPOST])
+    r1 = analyze([corpus], db=tmp_path / "one.db")
+    r2 = analyze([corpus], db=tmp_path / "one.db")
+    r3 = analyze([corpus], db=tmp_path / "two.db", reprocess=True)
+    ids = [{a.id: a.story_id for a in r.articles} for r in (r1, r2, r3)]
+    assert ids[0] == ids[1] == ids[2]
+
+
+def test_dedup_kinds() -> None:
+    a = WIRE["text"]
+    exact = a.upper().replace("\n\n", "\n")
+    near = a.replace("Tuesday", "Wednesday").replace("three", "four")
+    part = "Editor's note: readers may call the help line.\n\n" + a + "\n\nMore local coverage follows tomorrow."
+    other = QUAKE_B1["text"]
+    fa, sa = fingerprint(a)
+    assert fingerprint(exact)[0].content_hash == fa.content_hash
+    assert is_copy(sa, fingerprint(near)[1]) == "near"
+    assert is_copy(fingerprint(a[: len(a) // 2])[1], fingerprint(part)[1]) == "contained"
+    assert is_copy(sa, fingerprint(other)[1]) is None
+    docs = [Article(id=i, input=i, clean_text=t) for i, t in (("x1", a), ("x2", exact), ("x3", near), ("x4", other))]
+    out = {d.id: d for d in Dedup().run(docs, Context())}
+    assert out["x1"].copies == ["x2", "x3"] and out["x4"].canonical_id == "x4"
+
+
+def test_canonical_prefers_origin_then_earliest_then_id() -> None:
+    wire = Article(id="z", input="z", outlet="Union Newswire", published="2026-03-05")
+    repost = Article(id="a", input="a", outlet="Pinecrest Daily", published="2026-03-01", origin="Union Newswire")
+    assert choose_canonical([repost, wire]).id == "z"
+    early = Article(id="b", input="b", published="2026-03-01")
+    late = Article(id="a", input="a", published="2026-03-02")
+    assert choose_canonical([late, early]).id == "b"
+    assert choose_canonical([Article(id="q", input="q"), Article(id="p", input="p")]).id == "p"
+
+
+def test_average_linkage_on_a_sparse_graph() -> None:
+    # two tight triangles joined by one weak edge: the weak edge must not chain them
+    ii = np.array([0, 0, 1, 3, 3, 4, 2])
+    jj = np.array([1, 2, 2, 4, 5, 5, 3])
+    s = np.array([0.9, 0.8, 0.85, 0.9, 0.8, 0.85, 0.3])
+    labels = average_linkage(6, ii, jj, s, 0.5)
+    assert labels == [0, 0, 0, 3, 3, 3]
+
+
+def test_key_terms_weigh_names_and_headline() -> None:
+    terms = key_terms("Varnholt quake", "Governor Ilse Marrow said the quake was strong.")
+    assert terms["varnholt"] > terms["strong"]
+    assert "ilse_marrow" in terms and "the" not in terms
