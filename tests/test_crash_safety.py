@@ -61,7 +61,7 @@ def count(db: Path) -> int:
 
 @pytest.mark.slow
 def test_sigkill_mid_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    n = 6000
+    n = 1500  # three commits of 500: the kill lands after the first, with most still to come
     corpus = tmp_path / "corpus.jsonl"
     synthetic_corpus(corpus, n)
     ref_db, crash_db = tmp_path / "ref.db", tmp_path / "crash.db"
