@@ -13,7 +13,9 @@ Three kinds of evidence, all computed from the cleaned body:
   samples the same ones); a pair is a copy when most of the shorter text's shingles
   are in the longer one.
 
-Copies form a group whose canonical version is the origin outlet when one member's
+Copy evidence is not transitive (two different articles that each carry the same wire
+text both contain it), so a pair joins two groups only when the groups' longest members
+are copies of each other as well. Copies form a group whose canonical version is the origin outlet when one member's
 ``origin`` names another member's outlet, else the earliest published, else the
 smallest id. Every member gets ``canonical_id``; the canonical gets ``copies``.
 
@@ -30,8 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -214,6 +218,33 @@ def choose_canonical(members: Iterable[Article]) -> Article:
     return min(members, key=rank)
 
 
+def _pairs_sharing_keys(key_lists: Sequence[Sequence[int]], n: int, max_df: int) -> np.ndarray:
+    """Codes ``i * n + j`` (i < j) of the documents that share a key, once per shared key.
+
+    ``key_lists[i]`` holds document i's distinct keys; keys held by more than ``max_df``
+    documents are ignored. Vectorised: the documents of all keys held by k documents form
+    one (keys, k) matrix whose upper-triangle column pairs are the pairs.
+    """
+    lengths = np.fromiter(map(len, key_lists), dtype=np.int64, count=len(key_lists))
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = np.fromiter(chain.from_iterable(key_lists), dtype=np.int64, count=total)
+    docs = np.repeat(np.arange(len(key_lists), dtype=np.int64), lengths)
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, total])
+    out = [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(sizes).tolist():
+        if size < 2 or size > max_df:
+            continue
+        members = docs[starts[sizes == size][:, None] + np.arange(size)[None, :]]  # rows sorted ascending
+        iu, ju = np.triu_indices(size, 1)
+        out.append((members[:, iu] * n + members[:, ju]).ravel())
+    return np.concatenate(out)
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -243,10 +274,10 @@ class _Shingles:
     def __getitem__(self, aid: str) -> np.ndarray:
         sh = self.cache.get(aid)
         if sh is None:
-            raw = self.raws.get(aid)
+            raw = self.raws.pop(aid, None)
+            # the sorted set replaces the raw hashes (it is never larger), so keeping every
+            # one costs no more memory than the raws already held, and none is computed twice
             sh = np.unique(raw) if raw is not None else shingle_hashes(normalise_tokens(self.docs[aid].text or ""))
-            if len(self.cache) > 10_000:
-                self.cache.clear()
             self.cache[aid] = sh
         return sh
 
@@ -264,11 +295,14 @@ class Dedup(CorpusStage):
         fps: dict[str, Fingerprint] = {}
         raws: dict[str, np.ndarray] = {}
         by_id = {d.id: d for d in docs}
+        t0 = time.process_time()
         for d in docs:
             fp, raw = fingerprint(d.text or "", shingles=False)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
             raws[d.id] = raw  # kept unsorted; only candidates are sorted, for verification
+        t1 = time.process_time()
+        self.stats["cpu_fingerprint"] += round(t1 - t0, 3)
         shingles = _Shingles(by_id, raws)
         uf = _UnionFind()
         for d in docs:
@@ -285,38 +319,45 @@ class Dedup(CorpusStage):
         reps = [ids[0] for ids in by_hash.values()]
 
         # near duplicates (LSH) and partial copies (anchors), among one representative per hash
-        pairs: set[tuple[str, str]] = set()
-        buckets: dict[int, list[str]] = defaultdict(list)
-        for rid in reps:
-            for b in fps[rid].bands:
-                buckets[b].append(rid)
-        for ids in buckets.values():
-            if 1 < len(ids) <= 200:
-                for i in range(len(ids)):
-                    for j in range(i + 1, len(ids)):
-                        pairs.add((min(ids[i], ids[j]), max(ids[i], ids[j])))
-        anchor_docs: dict[int, list[str]] = defaultdict(list)
-        for rid in reps:
-            for a in fps[rid].anchors:
-                anchor_docs[a].append(rid)
-        shared: dict[tuple[str, str], int] = defaultdict(int)
-        for ids in anchor_docs.values():
-            if 1 < len(ids) <= ANCHOR_MAX_DF:
-                for i in range(len(ids)):
-                    for j in range(i + 1, len(ids)):
-                        shared[(min(ids[i], ids[j]), max(ids[i], ids[j]))] += 1
-        for pair, n in shared.items():
-            if n >= 2:
-                pairs.add(pair)
+        # candidate pairs, as codes i * n + j over the representatives sorted by id (so code order
+        # is id order): pairs sharing an LSH band (buckets of up to 200), and pairs sharing at
+        # least two anchors that are each held by at most ANCHOR_MAX_DF documents
+        rids = sorted(reps)
+        n_rep = len(rids)
+        band_codes = _pairs_sharing_keys([fps[r].bands for r in rids], n_rep, 200)
+        anchor_codes = _pairs_sharing_keys([fps[r].anchors for r in rids], n_rep, ANCHOR_MAX_DF)
+        codes, counts = np.unique(anchor_codes, return_counts=True)
+        codes = np.union1d(np.unique(band_codes), codes[counts >= 2])
+        pairs = [(rids[c // n_rep], rids[c % n_rep]) for c in codes.tolist()]
         self.stats["candidate_pairs"] += len(pairs)
-        for a, b in sorted(pairs):
-            if uf.find(a) == uf.find(b):
+        t2 = time.process_time()
+        self.stats["cpu_candidates"] += round(t2 - t1, 3)
+        # Each group remembers its longest member. Copy evidence is not transitive: two different
+        # articles that each carry the same wire text both contain it, but are not copies of each
+        # other. So a pair that would join two groups through members other than both groups'
+        # longest ones joins them only when those longest members are copies of each other too.
+        longest: dict[str, str] = {uf.find(rid): rid for rid in reps}
+        words = {aid: fp.n_words for aid, fp in fps.items()}
+
+        def longer(x: str, y: str) -> str:
+            return x if (words[x], y) > (words[y], x) else y
+
+        for a, b in pairs:
+            ra, rb = uf.find(a), uf.find(b)
+            if ra == rb:
                 continue
             kind = is_copy(shingles[a], shingles[b])
-            if kind:
-                uf.union(a, b)
-                self.stats[f"{kind}_pairs"] += 1
+            if not kind:
+                continue
+            la, lb = longest.get(ra, a), longest.get(rb, b)
+            if (la, lb) != (a, b) and not is_copy(shingles[la], shingles[lb]):
+                self.stats["refused_joins"] += 1
+                continue
+            uf.union(a, b)
+            longest[uf.find(a)] = longer(la, lb)
+            self.stats[f"{kind}_pairs"] += 1
 
+        self.stats["cpu_verify"] += round(time.process_time() - t2, 3)
         # against articles stored by earlier runs
         stored: dict[str, Article] = {}
         if store is not None and hasattr(store, "dedup_lookup"):
