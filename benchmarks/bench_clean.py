@@ -26,8 +26,8 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 def shared_dir() -> Path | None:
     env = os.environ.get("NEWSPRISM_SHARED")
-    for cand in ([Path(env)] if env else []) + [Path(__file__).resolve().parents[1] / "../shared/data",
-                                                 Path("/work/shared/data")]:
+    cands = [Path(env)] if env else [Path(__file__).resolve().parents[1] / "../shared/data", Path("/work/shared/data")]
+    for cand in cands:
         if cand.is_dir():
             return cand.resolve()
     return None

@@ -56,7 +56,8 @@ def main() -> int:
                 break
     n = len(texts)
     words = sum(len(t.split()) for t in texts)
-    print(f"{n} articles, {words / n:.0f} words each on average; cpus: {os.cpu_count()}")
+    print(f"{n} articles, {words / n:.0f} words each on average; cpus: {os.cpu_count()}; "
+          f"load average at start: {os.getloadavg()[0]:.1f} (other work on the machine slows every number)")
     results: dict[str, dict[str, float]] = {}
 
     t = time.perf_counter()
@@ -95,11 +96,32 @@ def main() -> int:
     results["embed transformer"] = {"ms_per_article": 1000 * dt / k, "ms_per_sentence": 1000 * dt / len(sample),
                                     "articles": k}
 
+    pages = shared_dir() / "extraction/pages.jsonl.gz"
+    if pages.exists():  # WARC crawls are HTML: the page extractor's cost per page
+        from newsprism.clean import HtmlExtract
+        from newsprism.model import Article
+
+        with gzip.open(pages, "rt", encoding="utf-8") as f:
+            htmls = [json.loads(line)["html"] for line in f]
+        stage = HtmlExtract()
+        stage.ensure_setup()
+        stage.process(Article(id="warm", input="warm", raw_html=htmls[0]))
+        t = time.perf_counter()
+        for i, h in enumerate(htmls):
+            try:
+                stage.process(Article(id=str(i), input=str(i), raw_html=h))
+            except Exception:  # noqa: BLE001 - a page without text still cost its time
+                pass
+        results["html extract (page)"] = {"ms_per_article": 1000 * (time.perf_counter() - t) / len(htmls),
+                                          "pages": len(htmls),
+                                          "kb_per_page": sum(len(h.encode()) for h in htmls) / 1024 / len(htmls)}
+
     base = results["sentence split (baseline)"]["ms_per_article"]
     print(f"\n{'component':<28}{'ms/article':>12}{'ms/sentence':>13}{'x baseline':>12}")
     for name, r in results.items():
         per_s = f"{r['ms_per_sentence']:.3f}" if "ms_per_sentence" in r else "-"
         print(f"{name:<28}{r['ms_per_article']:>12.3f}{per_s:>13}{r['ms_per_article'] / base:>12.1f}")
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"articles": n, "sentences_per_article": n_sent / n,
                                                "words_per_article": words / n, "results": results}, indent=1))

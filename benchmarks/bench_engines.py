@@ -167,10 +167,11 @@ def main() -> int:
         work = Path(tmp)
         corpus = limited_copy(src, args.limit, work / "corpus.jsonl.gz") if args.limit else src
         print(f"corpus: {src}{f' (first {args.limit})' if args.limit else ''}; cpus: {os.cpu_count()} "
-              f"(ray num_cpus={args.num_cpus})")
+              f"(ray num_cpus={args.num_cpus}); load average at start: {os.getloadavg()[0]:.1f}")
         results = [measure("read", corpus, work, args.num_cpus)]
         results += [measure(e, corpus, work, args.num_cpus) for e in engines]
     report(results)
+    print(f"load average at end: {os.getloadavg()[0]:.1f} (other work on the machine slows both engines)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))
     return 0

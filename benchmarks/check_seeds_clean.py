@@ -29,8 +29,8 @@ MARKERS = ["[email", "pic.twitter.com", "What's Your Reaction", "contributed rep
 
 def shared_dir() -> Path | None:
     env = os.environ.get("NEWSPRISM_SHARED")
-    for cand in ([Path(env)] if env else []) + [Path(__file__).resolve().parents[1] / "../shared/data",
-                                                 Path("/work/shared/data")]:
+    cands = [Path(env)] if env else [Path(__file__).resolve().parents[1] / "../shared/data", Path("/work/shared/data")]
+    for cand in cands:
         if cand.is_dir():
             return cand.resolve()
     return None

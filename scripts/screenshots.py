@@ -60,8 +60,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="newsprism-shots-"))
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     db = work / "newsprism.db"
-    subprocess.run([sys.executable, "-m", "newsprism.cli", "analyze", str(args.corpus), "--db", str(db),
-                    "--out", str(work / "out"), "--quiet"], env=env, check=False)
+    corpus = args.corpus.resolve()
+    shown = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus  # inputs as a user types them
+    subprocess.run([sys.executable, "-m", "newsprism.cli", "analyze", str(shown), "--db", str(db),
+                    "--out", str(work / "out"), "--quiet"], env=env, check=False, cwd=ROOT)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port)],

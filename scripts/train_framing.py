@@ -40,7 +40,7 @@ def main() -> int:
         return train_embed(args.encoder)
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.pipeline import make_pipeline
 
     from newsprism.framing import classifier_features, detect
@@ -66,7 +66,7 @@ def main() -> int:
 def train_embed(encoder: str) -> int:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
 
     from newsprism.embed import get_encoder
     from newsprism.framing import detect, lexicon_features
@@ -77,7 +77,8 @@ def train_embed(encoder: str) -> int:
     emb = get_encoder(encoder).encode(texts)
     x = np.hstack([lexf[:, 1:], emb])
     c = 1.0
-    cv = cross_val_score(LogisticRegression(C=c, max_iter=5000), x, labels, cv=5, scoring="f1_macro")
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    cv = cross_val_score(LogisticRegression(C=c, max_iter=5000), x, labels, cv=folds, scoring="f1_macro")
     print(f"{len(texts)} composed sentences ({sum(labels)} loaded); 5-fold macro-F1 {cv.mean():.3f} +- {cv.std():.3f}")
     lr = LogisticRegression(C=c, max_iter=5000).fit(x, labels)
     coef = lr.coef_[0]

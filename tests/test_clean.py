@@ -101,6 +101,21 @@ def test_hard_wrapped_paragraphs_are_rejoined() -> None:
     assert reasons_of(doc, "Related: Linden Square") == {"navigation"}
 
 
+def test_opinion_column_keeps_first_person_tables_and_lookalikes() -> None:
+    """Lines that look like noise to a careless rule but are the article."""
+    doc = clean("column-and-tables.txt")
+    check(doc,
+          keep=["For eleven years I have taken the last bus home",  # first person, not a bio
+                "BY THE NUMBERS",  # a subheading, not a byline
+                "2019 4,120", "2025 3,580",  # table rows, not counters
+                "When the story appeared on local television",  # not a licensing note
+                "Campaign donations are also part of the picture",  # not an appeal
+                "was the leading co-author of the 2021 plan",  # not an author bio
+                "My shift ends at midnight"],
+          drop={"is a columnist for the Brackwater Herald": "bio"})
+    assert doc.authors == ["Nadia Fell"] and reasons_of(doc, "Nadia Fell") >= {"byline"}
+
+
 def test_reader_title_is_kept_and_its_repeat_dropped() -> None:
     text = ("Quarry road reopens after landslide\n"
             "Crews cleared the last of the rock from the quarry road on Friday, the county said.\n"

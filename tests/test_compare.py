@@ -140,3 +140,17 @@ def test_summary_cites_only_articles_that_give_its_numbers(story) -> None:  # no
                 assert n["value"] in by_id[src], (sent, src)
                 checked += 1
     assert checked  # the fixture's summary does state numbers (deaths, workers)
+
+
+def test_compare_uses_extracted_fields_after_the_extract_stage() -> None:
+    from newsprism.extract import Extract
+
+    ex = Extract()
+    ex.ensure_setup()
+    arts = [ex.process(a) for a in _articles()]
+    assert any(a.quantities for a in arts) and any(a.quotes for a in arts)
+    s = CompareStory().process_story(Story(id="s", article_ids=[a.id for a in arts]), arts, None)
+    kinds = {(c["about"], c["kind"]) for c in s.conflicts}
+    assert ("number of people", "contradiction") in kinds
+    assert ("number of workers", "precision difference") in kinds
+    assert any(q["kind"] == "different speaker" for q in s.quote_differences)

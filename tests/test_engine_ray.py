@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -46,8 +47,14 @@ def local_ray():
 
     # the test stages below live in this module, which Ray workers cannot import: ship them by value
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False,
-             object_store_memory=150 * 1024 * 1024)
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False,
+                 object_store_memory=150 * 1024 * 1024)
+    except Exception as exc:  # noqa: BLE001 - e.g. "node timed out during startup" on an overloaded host
+        ray.shutdown()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"a local Ray could not start here: {exc}")
     try:
         yield
     finally:
@@ -82,7 +89,7 @@ def test_cli_engine_ray_gives_the_same_report_as_local(local_ray: None, tmp_path
         assert r.exit_code == 1, r.output  # partial: the bad inputs are rejected
         reports[engine] = json.loads((out / "report.json").read_text())
     local, distributed = reports["local"], reports["ray"]
-    assert len(local["stories"]) >= 10
+    assert len(local["stories"]) >= 3 and sum(len(s["articles"]) for s in local["stories"]) >= 10
     assert distributed["stories"] == local["stories"]
     assert distributed["rejected"] == local["rejected"]
     assert {r["code"] for r in local["rejected"]} >= {"E102", "E104", "E108"}

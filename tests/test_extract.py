@@ -203,3 +203,32 @@ def test_pronoun_never_resolves_to_a_name_inside_the_quote() -> None:
     a = _article(text)
     (q,) = a.quotes
     assert q.speaker == "Lena Ortiz" and q.speaker_entity == "lena-ortiz"
+
+
+def test_report_has_a_citation_graph() -> None:
+    a = _article()
+    a.outlet = "Harbor Daily"
+    r = build_report([(Story(id="s", article_ids=["a1"]), [a])], [])
+    assert ("Harbor Daily", "The New York Times") in {(e["source"], e["target"]) for e in r["citation_graph"]["edges"]}
+    assert "Who relies on whom" in render_html(r)
+
+
+def test_quantity_bounds_and_dates_next_weekday() -> None:
+    text = "Up to 300 people were evacuated and fewer than 20 were hurt. The ferry carried some 1.2 million tonnes."
+    q = {x.text: x for x in extract_quantities(text)}
+    assert q["Up to 300 people"].qualifier == "upper_bound"
+    assert (q["fewer than 20"].value, q["fewer than 20"].qualifier) == (20, "upper_bound")
+    tonnes = next(x for x in q.values() if x.unit == "t")
+    assert (tonnes.value, tonnes.qualifier) == (1.2e6, "approximate")
+    (d,) = extract_dates("The summit opens next Sunday.", "2026-03-18")[0]
+    assert d.value == "2026-03-22"
+
+
+def test_extract_rejects_non_text_with_a_coded_error() -> None:
+    import pytest
+
+    from newsprism.errors import NewsprismError
+
+    with pytest.raises(NewsprismError) as err:
+        Extract().process(Article(id="x", input="bad.jsonl:3", clean_text=123))  # type: ignore[arg-type]
+    assert err.value.code == "E401" and "bad.jsonl:3" in err.value.message

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner  # noqa: E402
 from newsprism.cli import app as cli_app  # noqa: E402
 from newsprism.store import Store, fts_query  # noqa: E402
 from newsprism.web import create_app  # noqa: E402
+from newsprism.web.views import reason_help  # noqa: E402
 from web_corpus import STORY, XSS_STORY, build_store  # noqa: E402
 
 TOKEN = "test-token-Zq81"
@@ -103,7 +105,8 @@ def test_article_page_toggle_shows_removed_boilerplate_and_why(client: TestClien
     html = client.get("/articles/a_tribune").text
     m = re.search(r'<details id="removed".*?</details>', html, re.S)
     assert m and "Share this story: 12 comments" in m.group(0) and "counter" in m.group(0)
-    assert "a view, like or comment counter" in m.group(0)  # the why
+    why = html_escape(reason_help("counter"), quote=True)
+    assert why and why in m.group(0)  # the why
     assert "Ilse Brandt" in html  # quotes
     assert "Valley Digest" in html  # also published by
     assert "A copy of" in client.get("/articles/a_digest").text

@@ -117,8 +117,8 @@ class Hit:
 
 @dataclass
 class Lexicon:
-    entries: dict[str, tuple[Entry, str]]  # lower-cased surface form -> (entry, form)
-    pattern: re.Pattern[str]
+    entries: dict[str, tuple[Entry, str]]  # lower-cased surface form, words joined by one space -> (entry, form)
+    max_words: int
 
     def __len__(self) -> int:
         return len({e for e, _ in self.entries.values()})
@@ -146,9 +146,7 @@ def parse_lexicon(text: str) -> Lexicon:
             old = forms.get(v)
             if old is None or old[0].weight < entry.weight:
                 forms[v] = (entry, f)
-    alts = sorted(forms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w-])", re.I)
-    return Lexicon(entries=forms, pattern=pattern)
+    return Lexicon(entries=forms, max_words=max((len(k.split()) for k in forms), default=1))
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +156,7 @@ def default_lexicon() -> Lexicon:
 
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]")
+_WORD = re.compile(r"[\w][\w'’-]*")
 _NOUN_CONTEXT = re.compile(
     r"\b(?:the|a|an|this|that|these|those|such|his|her|its|their|our|your|my|of|after|before|in|from|by|with|for|"
     r"on|at|into|deadly|fatal|new|latest|first|second|major|massive|huge|any|no|every|each|another)\s+$", re.I)
@@ -171,18 +170,41 @@ def detect(text: str, *, title: bool = False, lexicon: Lexicon | None = None) ->
     ("Storm Shadow", "Hammer") and skipped; headlines are often in title case, so not there.
     """
     lex = lexicon or default_lexicon()
-    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)] if ('"' in text or "“" in text) else []
+    toks = [(m.start(), m.end(), m.group(0).lower().replace("’", "'")) for m in _WORD.finditer(text)]
     hits = []
-    for m in lex.pattern.finditer(text):
-        surface = m.group(0)
-        entry, form = lex.entries[surface.lower()]
-        if not title and surface[0].isupper() and not surface.isupper():
-            if not _SENT_START.search(text[:m.start()]):
-                continue
-        if entry.verb and form in ("base", "s") and _NOUN_CONTEXT.search(text[:m.start()]):
-            continue  # "the blast", "after attacks": a noun, not the loaded verb
-        quoted = any(a <= m.start() < b for a, b in quotes)
-        hits.append(Hit(m.start(), m.end(), surface, entry, form, quoted))
+    i = 0
+    while i < len(toks):
+        found = None
+        for n in range(min(lex.max_words, len(toks) - i), 0, -1):  # longest match first
+            key = " ".join(t[2] for t in toks[i:i + n])
+            got = lex.entries.get(key)
+            if got is None and n == 1 and key.endswith("'s"):
+                got = lex.entries.get(key[:-2])  # "regime's"
+                if got is not None:
+                    found = (n, got, toks[i][1] - 2)
+                    break
+            if got is not None:
+                found = (n, got, toks[i + n - 1][1])
+                break
+        if found is None:
+            i += 1
+            continue
+        n, (entry, form), end = found
+        start = toks[i][0]
+        surface = text[start:end]
+        before = text[max(0, start - 40):start]
+        skip = False
+        if not title and surface[0].isupper() and not surface.isupper() and not _SENT_START.search(before):
+            skip = True  # a name inside a body sentence
+        elif entry.verb and form in ("base", "s") and _NOUN_CONTEXT.search(before):
+            skip = True  # "the blast", "after attacks": a noun, not the loaded verb
+        if skip:
+            i += 1
+            continue
+        quoted = any(a <= start < b for a, b in quotes)
+        hits.append(Hit(start, end, surface, entry, form, quoted))
+        i += n
     return hits
 
 
@@ -406,13 +428,26 @@ def article_profile(flags: list[FramingFlag], n_sentences: int, words: int, scor
     }
 
 
+def _data_version() -> str:
+    """Changes whenever the lexicon or the trained model changes, so stored articles are redone."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for name in ("framing_lexicon.tsv", "framing_model.json"):
+        try:
+            h.update(resources.files("newsprism.data").joinpath(name).read_bytes())
+        except (FileNotFoundError, OSError):
+            h.update(b"-")
+    return "1-" + h.hexdigest()[:8]
+
+
 class Framing(DocumentStage):
     """Flag loaded language in the headline and body; add a per-article framing profile."""
 
     name = "framing"
     requires = ("clean_text",)
     adds = ("framing", "framing_profile")
-    version = "1"
+    version = _data_version()
 
     def setup(self) -> None:
         default_lexicon()

@@ -394,7 +394,13 @@ class Store:
         """
         if not keys_by_article:
             return
-        rows = sorted((k, aid) for aid, keys in keys_by_article.items() for k in keys)  # b-tree order
+        import numpy as np
+
+        ids = list(keys_by_article)
+        keys = np.fromiter((k for aid in ids for k in keys_by_article[aid]), dtype=np.int64)
+        owner = np.repeat(np.arange(len(ids)), [len(keys_by_article[aid]) for aid in ids])
+        order = np.argsort(keys, kind="stable")  # insert in b-tree order
+        rows = zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist()))
         with self.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO dedup_keys(key, article_id) VALUES (?, ?)", rows)
 

@@ -67,7 +67,7 @@ class Clean(DocumentStage):
     name = "clean"
     requires = ("raw_text",)
     adds = ("clean_text", "removed", "display_title", "dek", "dateline", "origin", "credits", "captions")
-    version = "2"
+    version = "3"
 
     def process(self, doc: Article) -> Article:
         if not doc.raw_text.strip():

@@ -20,7 +20,7 @@ META_KINDS = frozenset({"headline", "dek", "date", "byline"})
 _TAIL_MARKERS = frozenset({"licensing", "appeal", "widget", "credit", "promo", "navigation"})
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|me|my|mine|myself)\b")
 _BIO_THIRD = re.compile(
-    r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has been|covers|writes)\b.{0,80}\b(?:writer|reporter|journalist|editor|"
+    r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has been|covers|writes)\s(?:an?|the)?\b.{0,80}(?<![\w-])(?:writer|reporter|journalist|editor|"
     r"correspondent|contributor|columnist|author|curator|blogger|freelancer|producer|analyst)\b"
 )
 _READER = re.compile(r"\b(?:you|your|you're|you’re|please)\b", re.IGNORECASE)
@@ -223,6 +223,14 @@ def _header(units: list[Unit], res: Result, title: str | None, description: str 
                 _mark(v, "dek", "subtitle under the headline")
         if nxt is not None and units[nxt].kind == "dek":
             res.dek = units[nxt].text
+        # a bare author name between the headline and the first paragraph of prose
+        for v in units[first + 1:]:
+            if v.kind == "body" and v.words >= 12:
+                break
+            if v.kind == "body" and 2 <= v.words <= 4 and meta.person_name(v.text):
+                _mark(v, "byline", "author name under the headline")
+                if not res.authors:
+                    res.authors = [v.text]
         hkey = head.key
         for v in units[first + 1:]:
             if v.key == hkey and v.kind in ("body", "headline"):

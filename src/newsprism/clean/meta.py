@@ -86,12 +86,24 @@ def byline(u: Unit) -> tuple[list[str], str | None] | None:
         return None
     if len(names) == 1 and len(names[0].split()) == 1 and names[0].lower() in _NOT_NAMES:
         return None
+    if any(n.split()[0].lower() in _NOT_FIRST for n in names):
+        return None
     when = find_date(u.text)
     return names, when
 
 
+def person_name(text: str) -> bool:
+    """Does ``text`` look like one person's name ("Nadia Fell", "Ana de la Cruz")?"""
+    words = text.split()
+    return (_PERSON.match(text) is not None and words[0].lower() not in _NOT_FIRST
+            and not text.isupper() and all(len(w) > 1 for w in words))
+
+
 _NOT_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "then", "now",
               "noon", "midnight", "law", "contrast", "comparison", "far", "all", "design", "default"}
+
+_NOT_FIRST = {"the", "a", "an", "this", "that", "these", "those", "early", "late", "mid", "then", "now", "far",
+              "all", "way", "law", "contrast", "comparison", "default", "design", "noon", "midnight"}
 
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'’-]{1,40}?(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)\s*"

@@ -127,6 +127,12 @@ _LICENSING = re.compile(
     r"(?:this|the) (?:story|article) (?:first )?appeared (?:on|in|at)",
     _I,
 )
+# Wordings that are licensing notes whatever the length of the line they are in.
+_LICENSING_STRONG = re.compile(
+    r"content created by .{2,80}? is available|available without charge|licensing opportunit|all rights reserved|"
+    r"©|copyright \d{4}|may not be (?:published|broadcast|rewritten|redistributed|reproduced)",
+    _I,
+)
 _NAME = r"(?:the )?[A-Z][\w&.'’-]*(?:\s+(?:of|for|and|&|the|de|du|la|[A-Z][\w&.'’-]*))*"
 ORIGIN_PATTERNS = [
     re.compile(rf"content created by ({_NAME}) is available", _I),
@@ -339,7 +345,8 @@ def line_kind(u: Unit) -> tuple[str, str] | None:
     low = t.lower()
     if _EMBED_HINT.search(low) and _EMBED.search(t):
         return "embed", "social-media embed"
-    if u.words <= 80 and _LICENSING_HINT.search(low) and _LICENSING.search(t) and not u.has_quote:
+    if u.words <= 80 and _LICENSING_HINT.search(low) and not u.has_quote and \
+            (_LICENSING.search(t) if u.words <= 35 else _LICENSING_STRONG.search(t)):
         return "licensing", "licensing or syndication note"
     if u.words <= 40 and credits_in(u):
         return "credit", "reporting credit"

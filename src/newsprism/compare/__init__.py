@@ -73,7 +73,8 @@ class CompareStory(StoryStage):
         story.quote_differences = compare_quotes(articles, by_article)
         story.framing = self._framing(articles)
         story.metadata["compare"] = {"encoder": info.get("encoder"), "threshold": info.get("threshold"),
-                                     "claims": sum(len(v) for v in by_article.values())}
+                                     "claims": sum(len(v) for v in by_article.values()),
+                                     "claims_not_aligned": info.get("truncated", 0)}
         self.stats["facts"] += len(facts)
         self.stats["conflicts"] += len(story.conflicts)
         return story
@@ -160,11 +161,9 @@ class CompareStory(StoryStage):
         # near-aligned pairs too: conflicting numbers lower the similarity of otherwise equal claims
         if info.get("encoder"):
             claims, score, t = info["claims"], info["score"], info["threshold"]
-            n = len(claims)
-            for i in range(n):
-                for j in range(i + 1, n):
-                    if t - 0.15 <= score[i, j] < t and claims[i].entities & claims[j].entities:
-                        pairs.append((claims[i], claims[j]))
+            for (i, j), s in score.items():
+                if i < j and s < t and claims[i].entities & claims[j].entities:
+                    pairs.append((claims[i], claims[j]))
         for a, b in pairs:
             if a.article_id == b.article_id:
                 continue

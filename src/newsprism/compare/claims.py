@@ -128,7 +128,10 @@ def article_claims(a: Article) -> list[Claim]:
         else:
             c.entities = _fallback_entities(s)
         use_extracted = bool(a.sentences) and (a.quantities or a.dates)
-        c.numbers = by_sent_q.get(i, []) if use_extracted else find_numbers(s)
+        c.numbers = list(by_sent_q.get(i, [])) if use_extracted else []
+        # the regex fallback adds what the extractor did not place in this sentence ("Seventeen people")
+        have = {n["value"] for n in c.numbers}
+        c.numbers += [n for n in find_numbers(s) if n["value"] not in have]
         c.dates = (by_sent_d.get(i, set()) | _dates(s)) if use_extracted else _dates(s)
         c.sources = {source_key(x) for x in find_sources(s)}
         c.quotes = find_quotes(s)

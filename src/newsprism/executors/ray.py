@@ -61,7 +61,8 @@ def _worker_stages(key: str, payload: bytes) -> list[Stage]:
 
 
 def _counts(stats: Counter[str]) -> dict[str, Any]:
-    return {k: v for k, v in stats.items() if v}
+    # zero counts are kept: a stage that counted 0 of something shows it under the local executor too
+    return {k: v for k, v in stats.items() if v is not None}
 
 
 def _run_documents(batch: dict[str, Any], key: str, payload: bytes) -> dict[str, Any]:

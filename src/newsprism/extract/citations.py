@@ -37,12 +37,13 @@ _GENERIC = re.compile(r"\b(?:according to |reported by |cited by )?(?P<src>" + "
 _CREDIT = re.compile(r"(?P<who>.+?)\s+contributed (?:reporting|to this report)", re.I)
 
 
+_LOOKUP: dict[str, str] = {}
+for _a, _c in reversed(_ALIASES):
+    _LOOKUP[_a.removeprefix("the ")] = _c
+
+
 def outlet_name(surface: str) -> str | None:
-    s = surface.strip().removeprefix("The ").removeprefix("the ")
-    for alias, canon in _ALIASES:
-        if alias.removeprefix("the ") == s:
-            return canon
-    return None
+    return _LOOKUP.get(surface.strip().removeprefix("The ").removeprefix("the "))
 
 
 def _sentence_of(spans: Sequence[tuple[int, int]], pos: int, text: str) -> str:

@@ -106,13 +106,14 @@ _OUTLET_ALIASES = sorted(
 )
 
 
+_OUTLET_LOOKUP: dict[str, str] = {}
+for _alias, _canon in reversed(_OUTLET_ALIASES):  # longest last, so it wins like the ordered scan did
+    _OUTLET_LOOKUP[_alias[4:] if _alias.lower().startswith("the ") else _alias] = _canon
+
+
 def _outlet_of(phrase: str) -> str | None:
     p = phrase[4:] if phrase.lower().startswith("the ") else phrase
-    for alias, canon in _OUTLET_ALIASES:
-        a = alias[4:] if alias.lower().startswith("the ") else alias
-        if p == a:
-            return canon
-    return None
+    return _OUTLET_LOOKUP.get(p)
 
 
 def _candidates(text: str, sentence_starts: set[int]) -> list[Mention]:

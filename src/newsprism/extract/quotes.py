@@ -306,6 +306,12 @@ class QuoteFinder:
         if low in _PRONOUNS:
             ref = self._antecedent(anchor, _PRONOUNS[low], sentence_start)
             return (ref[0], ref[1]) if ref else (phrase, None)
+        from .citations import outlet_name
+        from .entities import slug
+
+        canon = outlet_name(phrase)
+        if canon:
+            return canon, slug(canon)
         if _OUTLET_NOUNS.match(low):
             outlets = [m for m in self.entities.mentions if m.end <= s and m.label == "ORG"
                        and self._is_outlet(m.key)]
@@ -387,7 +393,9 @@ class QuoteFinder:
             elif head:
                 start = s0 + last.end()
         phrase = self.text[start:core_end].strip(" ,")
-        if not phrase or not self._speaker_phrase_ok(phrase) or _find_cues(phrase, lower_only=True):
+        inner_cues = [c for c in _find_cues(phrase, lower_only=True) if c.group().lower() in _SPEECH_FORMS
+                      and not phrase[c.end():].startswith(" by ")]
+        if not phrase or not self._speaker_phrase_ok(phrase) or inner_cues:
             # a subject with a relative clause or appositive: "Paradis, who ran in 1992, says"
             whole = self.text[s0:core_end].strip(" ,")
             if (start > s0 and whole and len(whole.split()) <= 25 and re.match(r"[A-Z“\"]", whole)
@@ -464,7 +472,7 @@ class QuoteFinder:
             base = _FORMS.get(m.group("cue").lower())
             left = text[s0:c_s]
             # the speaker sits between the last comma (or closing quote) before the cue and the cue
-            lm = re.search(r"[,!?]?[”\"]\s+([^”“\"]{0,140}?)\s*$", left)
+            lm = re.search(r"[,!?—–-][”\"]\s+([^”“\"]{0,140}?)\s*$", left)
             if lm is None or not lm.group(1).strip() or len(lm.group(1).split()) > 20 \
                     or lm.group(1).count(",") > 2 or not self._speaker_phrase_ok(lm.group(1).strip(" ,")):
                 lm = re.search(r"(?:,|[”\"’]|[,!?][”\"’])\s+([^,”\"]{0,80}?)\s*$", left)
@@ -542,6 +550,9 @@ class QuoteFinder:
             am = _ADVERBIAL_AFTER_CUE.match(right)
             if am:
                 pos = am.end()
+            cue_low = m.group("cue").lower()
+            if not self.stance and cue_low not in _SPEECH_FORMS and not re.match(r"\s*(?:that\b|:)", right[pos:]):
+                continue  # an intention or stance ("wanted to ensure that ...") is not a quote
             near_that = re.match(r"^\s*(?:(?:in|on|at|during|with|to|after|before|about|of|last|this|early|late|"
                                  r"earlier|later|recently|again|also|publicly|privately)\b[^,;:“\".]{0,70}?)\s+that\b",
                                  right[pos:])

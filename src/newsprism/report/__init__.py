@@ -67,7 +67,15 @@ def build_report(stories: list[tuple[Story, list[Article]]], rejected: list[Reje
         "stories": [story_json(s, arts) for s, arts in stories],
         "rejected": [{"input": r.input, "reason": r.reason, "code": r.code, "stage": r.stage} for r in rejected],
         "stats": stats or {},
+        "citation_graph": _citation_graph([a for _, arts in stories for a in arts]),
     }
+
+
+def _citation_graph(articles: list[Article]) -> dict[str, Any]:
+    """Which outlets the reported articles rely on (see newsprism.extract.citations.citation_graph)."""
+    from ..extract.citations import citation_graph
+
+    return citation_graph(articles)
 
 
 def _story_order(s: Story) -> tuple[int, str, str]:
