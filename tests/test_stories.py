@@ -178,6 +178,36 @@ def test_dedup_kinds() -> None:
     assert out["x1"].copies == ["x2", "x3"] and out["x4"].canonical_id == "x4"
 
 
+def test_two_articles_carrying_the_same_wire_text_are_not_made_copies_of_each_other() -> None:
+    wire = WIRE["text"]
+    own_a = (
+        "In Pinecrest, the town council met late on Tuesday to decide whether the spring market should go "
+        "ahead. Councillor Brenna Hale said stall holders had already paid their fees and that the square "
+        "itself was undamaged, but the fire chief asked for another day to inspect the old arcade. The vote "
+        "was postponed until Thursday evening, when engineers are expected to report on the arcade roof and "
+        "the footbridge near the library."
+    )
+    own_b = (
+        "Farther north, the Oslin dairy cooperative said two of its milk tankers were stuck behind the closed "
+        "bridge and that collection rounds would be rerouted through the Tessel pass. Manager Corin Vale "
+        "estimated the detour would add ninety minutes to each round and asked farmers to keep their cooling "
+        "tanks running overnight. The cooperative also offered its yard as a staging point for the volunteer "
+        "crews arriving from the coast."
+    )
+    a, b = wire + "\n\n" + own_a, own_b + "\n\n" + wire
+    # each carries the whole wire text, but they are not copies of one another
+    assert is_copy(fingerprint(wire)[1], fingerprint(a)[1]) == "contained"
+    assert is_copy(fingerprint(wire)[1], fingerprint(b)[1]) == "contained"
+    assert is_copy(fingerprint(a)[1], fingerprint(b)[1]) is None
+    docs = [Article(id=i, input=i, clean_text=t) for i, t in (("w", wire), ("a", a), ("b", b))]
+    stage = Dedup()
+    out = {d.id: d for d in stage.run(docs, Context())}
+    assert out["a"].canonical_id != out["b"].canonical_id
+    # the wire text joins one of them, not both
+    assert out["w"].canonical_id in (out["a"].canonical_id, out["b"].canonical_id)
+    assert stage.stats["refused_joins"] == 1
+
+
 def test_canonical_prefers_origin_then_earliest_then_id() -> None:
     wire = Article(id="z", input="z", outlet="Union Newswire", published="2026-03-05")
     repost = Article(id="a", input="a", outlet="Pinecrest Daily", published="2026-03-01", origin="Union Newswire")

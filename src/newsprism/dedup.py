@@ -13,7 +13,9 @@ Three kinds of evidence, all computed from the cleaned body:
   samples the same ones); a pair is a copy when most of the shorter text's shingles
   are in the longer one.
 
-Copies form a group whose canonical version is the origin outlet when one member's
+Copy evidence is not transitive (two different articles that each carry the same wire
+text both contain it), so a pair joins two groups only when the groups' longest members
+are copies of each other as well. Copies form a group whose canonical version is the origin outlet when one member's
 ``origin`` names another member's outlet, else the earliest published, else the
 smallest id. Every member gets ``canonical_id``; the canonical gets ``copies``.
 
@@ -277,10 +279,10 @@ class _Shingles:
     def __getitem__(self, aid: str) -> np.ndarray:
         sh = self.cache.get(aid)
         if sh is None:
-            raw = self.raws.get(aid)
+            raw = self.raws.pop(aid, None)
+            # the sorted set replaces the raw hashes (it is never larger), so keeping every one
+            # costs no more memory than the raws already held, and none is computed twice
             sh = np.unique(raw) if raw is not None else verify_set(self.docs[aid].text or "")
-            if len(self.cache) > 10_000:
-                self.cache.clear()
             self.cache[aid] = sh
         return sh
 
@@ -321,13 +323,30 @@ class Dedup(CorpusStage):
         # near duplicates (LSH) and partial copies (anchors), among one representative per hash
         pairs = self._candidate_pairs(reps, fps)
         self.stats["candidate_pairs"] += len(pairs)
+        # Each group remembers its longest member. Copy evidence is not transitive: two different
+        # articles that each carry the same wire text both contain it, but are not copies of each
+        # other. So a pair that would join two groups through members other than both groups'
+        # longest ones joins them only when those longest members are copies of each other too.
+        longest: dict[str, str] = {uf.find(rid): rid for rid in reps}
+        words = {aid: fp.n_words for aid, fp in fps.items()}
+
+        def longer(x: str, y: str) -> str:
+            return x if (words[x], y) > (words[y], x) else y
+
         for a, b in pairs:
-            if uf.find(a) == uf.find(b):
+            ra, rb = uf.find(a), uf.find(b)
+            if ra == rb:
                 continue
             kind = is_copy(shingles[a], shingles[b])
-            if kind:
-                uf.union(a, b)
-                self.stats[f"{kind}_pairs"] += 1
+            if not kind:
+                continue
+            la, lb = longest.get(ra, a), longest.get(rb, b)
+            if (la, lb) != (a, b) and not is_copy(shingles[la], shingles[lb]):
+                self.stats["refused_joins"] += 1
+                continue
+            uf.union(a, b)
+            longest[uf.find(a)] = longer(la, lb)
+            self.stats[f"{kind}_pairs"] += 1
 
         # against articles stored by earlier runs
         stored: dict[str, Article] = {}

@@ -128,6 +128,19 @@ MIGRATIONS: list[str] = [
         df INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 3 -> 4 (storiesperf): re-index an article's full text only when its title, outlet or text
+    # really changed. analyze() upserts every article again after the corpus stages (to store
+    # dedup and story fields), and the trigger used to re-index all of them on that second write.
+    """
+    DROP TRIGGER articles_fts_upd;
+    CREATE TRIGGER articles_fts_upd AFTER UPDATE OF title, outlet, clean_text ON articles
+    WHEN old.title IS NOT new.title OR old.outlet IS NOT new.outlet OR old.clean_text IS NOT new.clean_text
+    BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.rowid;
+        INSERT INTO articles_fts(rowid, id, title, outlet, clean_text)
+        VALUES (new.rowid, new.id, new.title, new.outlet, new.clean_text);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
