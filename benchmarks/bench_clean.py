@@ -14,23 +14,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
+from _shared import find_shared  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
-
-
-def shared_dir() -> Path | None:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    cands = [Path(env)] if env else [Path(__file__).resolve().parents[1] / "../shared/data", Path("/work/shared/data")]
-    for cand in cands:
-        if cand.is_dir():
-            return cand.resolve()
-    return None
 
 
 def baseline_clean(raw: str) -> str:
@@ -44,7 +34,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--examples", type=int, default=0, help="print K removed lines per reason")
     args = ap.parse_args()
-    root = shared_dir()
+    root = find_shared()
     path = root / "corpus" / "abp-articles.jsonl.gz" if root else None
     if path is None or not path.exists():
         print("bench_clean: shared corpus not found (set NEWSPRISM_SHARED); nothing measured.")

@@ -29,16 +29,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 CORPUS = "corpus/abp-articles.jsonl.gz"
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    rel = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return rel if rel.exists() else Path("/work/shared/data")
 
 
 # -- child: one measured run ---------------------------------------------------------

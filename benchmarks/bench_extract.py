@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,14 +27,7 @@ from newsprism.extract.quantities import extract_quantities
 from newsprism.extract.quotes import find_attributions
 from newsprism.extract.sentences import split_sentences
 from newsprism.model import Article
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    here = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return here if here.exists() else Path("/work/shared/data")
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def sample(path: Path, n: int) -> list[dict]:

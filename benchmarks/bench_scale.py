@@ -27,14 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    here = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return here if here.exists() else Path("/work/shared/data")
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def corpus_path() -> Path:

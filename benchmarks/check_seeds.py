@@ -11,19 +11,11 @@ stages are then also run on the two as one story so the comparison itself can be
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import tempfile
 from pathlib import Path
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    rel = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return rel if rel.exists() else Path("/work/shared/data")
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def main() -> int:

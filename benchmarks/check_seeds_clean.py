@@ -11,9 +11,8 @@ Whether every body paragraph is kept is for a person to judge: ``--show`` prints
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
+from _shared import find_shared  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 # What the issue says must come out (its "Done when"), not tuned values.
 EXPECT = [
@@ -27,20 +26,11 @@ MARKERS = ["[email", "pic.twitter.com", "What's Your Reaction", "contributed rep
            "Physical Address", "is available without charge", "Dear readers", "photo by"]
 
 
-def shared_dir() -> Path | None:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    cands = [Path(env)] if env else [Path(__file__).resolve().parents[1] / "../shared/data", Path("/work/shared/data")]
-    for cand in cands:
-        if cand.is_dir():
-            return cand.resolve()
-    return None
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
-    root = shared_dir()
+    root = find_shared()
     seeds = sorted((root / "seeds").glob("*.txt")) if root else []
     if not seeds:
         print("check_seeds: shared seeds not found (set NEWSPRISM_SHARED); nothing checked.")

@@ -11,21 +11,12 @@ the script says which are found. It is a check for people, not a test.
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 from newsprism.model import Article, Rejection
 from newsprism.pipeline import apply_document_stages
 from newsprism.stages import default_pipeline
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    here = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return here if here.exists() else Path("/work/shared/data")
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 #: (seed prefix, speakers whose quotes must carry them, sources that must be cited)

@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import sys
 from pathlib import Path
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ANCHOR = 0.804
 TINY = {"radical", "slams", "destroys", "shocking", "disaster", "extreme", "crazy", "outrageous", "absurd", "evil"}
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    rel = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return rel if rel.exists() else Path("/work/shared/data")
 
 
 def macro_f1(gold: list[int], pred: list[int]) -> float:

@@ -21,23 +21,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import sys
 import time
 from collections import defaultdict
 from itertools import product
 from pathlib import Path
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DEV = {2, 5, 12, 18, 21, 23, 34, 35}
 TEST = set(range(36, 46))
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    here = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return here if here.exists() else Path("/work/shared/data")
 
 
 def split_of(topic: int) -> str:

@@ -16,23 +16,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
 from collections import Counter
-from pathlib import Path
+from _shared import find_shared  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 _TOKEN = re.compile(r"\w+")
-
-
-def shared_dir() -> Path | None:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    cands = [Path(env)] if env else [Path(__file__).resolve().parents[1] / "../shared/data", Path("/work/shared/data")]
-    for cand in cands:
-        if cand.is_dir():
-            return cand.resolve()
-    return None
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -78,7 +68,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages")
     args = ap.parse_args()
-    root = shared_dir()
+    root = find_shared()
     path = root / "extraction" / "pages.jsonl.gz" if root else None
     if path is None or not path.exists():
         print("eval_extraction: shared data not found (set NEWSPRISM_SHARED); nothing measured.")

@@ -30,26 +30,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from newsprism.extract.entities import extract_entities
 from newsprism.extract.quotes import find_attributions, quotation_spans
 from newsprism.extract.sentences import split_sentences
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 _TOK = re.compile(r"\w+")
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    here = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return here if here.exists() else Path("/work/shared/data")
 
 
 def tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:

@@ -16,23 +16,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
-from pathlib import Path
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 WORDS = 60
 TINY = {"radical", "slams", "destroys", "shocking", "disaster", "extreme", "crazy", "outrageous", "absurd", "evil",
         "blasts", "massive", "stunning", "furious", "chaos", "regime"}
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("NEWSPRISM_SHARED")
-    if env:
-        return Path(env)
-    rel = (Path(__file__).resolve().parents[1] / "../shared/data").resolve()
-    return rel if rel.exists() else Path("/work/shared/data")
 
 
 def budget(sentences: list[str], words: int = WORDS) -> list[str]:
