@@ -138,10 +138,6 @@ class Pipeline:
     def corpus_stages(self) -> list[CorpusStage]:
         return [s for s in self.stages if isinstance(s, CorpusStage)]
 
-    @property
-    def story_stages(self) -> list[StoryStage]:
-        return [s for s in self.stages if isinstance(s, StoryStage)]
-
     def signature(self) -> str:
         """Identifies what the document stages do; stored articles with another signature are redone."""
         import hashlib
