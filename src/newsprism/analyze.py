@@ -145,8 +145,11 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     store.upsert_articles(docs, run_id)
 
     stories = assemble_stories(store, docs, previous_story)
+    # members are read from the store once (a story can hold articles of earlier runs) and
+    # shared by every story stage; story stages read articles, they do not change them
+    members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
     for stage in story_stages:
-        stories = _run_story_stage(stage, stories, store, ctx, executor)
+        stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
     store.upsert_stories(stories, run_id)
 
     stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
@@ -203,9 +206,8 @@ def _timed(stage: Stage, fn: Any, n: int) -> Any:
     return out
 
 
-def _run_story_stage(stage: Stage, stories: list[Story], store: Store, ctx: Context, executor: Any = None
+def _run_story_stage(stage: Stage, pairs: list[tuple[Story, list[Article]]], ctx: Context, executor: Any = None
                      ) -> list[Story]:
-    pairs = [(story, store.get_articles(story.article_ids)) for story in stories]
     mapped = getattr(executor, "map_stories", None)
     out = mapped(stage, pairs, ctx) if mapped is not None else None
     if out is not None:  # the executor ran it (e.g. per story on Ray)
