@@ -71,3 +71,31 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NewsprismError) as e:
         Store(p)
     assert e.value.code == "E008" and str(p) in e.value.message
+
+
+def test_deferred_full_text_index_stays_consistent(tmp_path) -> None:  # noqa: ANN001
+    from newsprism.model import Article
+    from newsprism.store import Store
+
+    def art(i: int, text: str) -> Article:
+        return Article(id=f"a{i}", input=f"in{i}", title=f"Item {i}", clean_text=text)
+
+    with Store(tmp_path / "s.db") as s:
+        s.upsert_articles([art(0, "Ferry timetable cut for winter.")])  # indexed at once by default
+        s.upsert_articles([art(1, "Lighthouse keepers return."), art(2, "Lighthouse to close.")], index=False)
+        assert s.pending_index() == 2 and s.search_articles("lighthouse")[1] == 0
+        s.upsert_articles([art(1, "Harbour dredging starts.")], index=False)  # changed while pending
+        s.delete_articles(["a2"])  # deleted while pending: never indexed, so never removed from FTS
+        s.upsert_articles([art(0, "Ferry timetable restored.")], index=False)  # indexed row changed
+        assert s.search_articles("timetable")[1] == 0  # old words are out of the index at once
+        assert s.index_pending(batch=1) == 2 and s.pending_index() == 0
+        assert s.search_articles("dredging")[0][0]["id"] == "a1"
+        assert s.search_articles("lighthouse")[1] == 0
+        assert s.search_articles("restored")[1] == 1
+        check = "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"  # raises if broken
+        with s.transaction() as db:
+            db.execute(check)
+        s.delete_articles(["a0"])
+        with s.transaction() as db:
+            db.execute(check)
+        assert s.search_articles("restored")[1] == 0

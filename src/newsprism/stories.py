@@ -122,6 +122,10 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
     return counts
 
 
+def _pack_terms(counts: Counter[str]) -> tuple[tuple[str, ...], list[float]]:
+    return tuple(counts), list(counts.values())
+
+
 def _unpossess(w: str) -> str:
     return w[:-2] if w.endswith(("'s", "\u2019s")) else w
 
@@ -225,6 +229,24 @@ class GroupStories(CorpusStage):
         return np.asarray(self._enc.encode([embed_text(d.title or d.display_title, d.text or "") for d in docs]),
                           dtype=np.float32)
 
+    prepare_requires = ("clean_text", "title", "display_title", "entities")
+
+    def prepare(self, doc: Article) -> None:
+        """Key terms and embedding of one article, computed in the parallel document map."""
+        terms = key_terms(doc.title or doc.display_title, doc.text or "", doc.entities)
+        emb = self.embed([doc])
+        # a tuple of terms and an array of weights take a third of a Counter's memory
+        packed = (tuple(terms), np.fromiter(terms.values(), dtype=np.float64, count=len(terms)))
+        doc.scratch[self.name] = (packed, emb[0] if emb is not None else None)
+
+    def _embeddings(self, docs: list[Article], prepared: list[Any]) -> np.ndarray | None:
+        if not self.encoder or not docs:
+            return None
+        todo = [d for d, p in zip(docs, prepared) if p is None or p[1] is None]
+        fresh = iter(self.embed(todo) if todo else ())
+        return np.stack([p[1] if p is not None and p[1] is not None else next(fresh)
+                         for p in prepared]).astype(np.float32, copy=False)
+
     # -- the corpus stage ----------------------------------------------------
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
@@ -267,6 +289,8 @@ class GroupStories(CorpusStage):
             if d.story_id is None:  # a copy whose canonical is gone: a story of its own
                 d.story_id = story_id_for(d.id)
         self.stats["stories"] = len({d.story_id for d in docs})
+        for d in docs:  # prepared features of articles that kept their story
+            d.scratch.pop(self.name, None)
         return docs
 
     def _cluster(self, new: list[Article], store: Any) -> None:
@@ -275,12 +299,15 @@ class GroupStories(CorpusStage):
         days = {d.id: parse_day(d.published) for d in new}
         new.sort(key=lambda d: (days[d.id] if days[d.id] is not None else 10**9, d.id))
         n = len(new)
-        raw = [key_terms(d.title or d.display_title, d.text or "", d.entities) for d in new]
+        prepared = [d.scratch.pop(self.name, None) for d in new]
+        raw = [(p[0][0], p[0][1].tolist()) if p is not None
+               else _pack_terms(key_terms(d.title or d.display_title, d.text or "", d.entities))
+               for p, d in zip(prepared, new)]
 
         # document frequencies: stored ones plus this batch
         batch_df: Counter[str] = Counter()
-        for c in raw:
-            batch_df.update(c.keys())
+        for terms, _ in raw:
+            batch_df.update(terms)
         stored_df = store.term_df(list(batch_df) + [""]) if store is not None else {}
         n_docs = stored_df.get("", 0) + n
 
@@ -289,11 +316,12 @@ class GroupStories(CorpusStage):
         log = math.log
 
         vecs: list[dict[str, float]] = []
-        for c in raw:
-            w = {t: (1.0 + log(v)) * idf[t] for t, v in c.items()}
+        for terms, weights in raw:
+            w = {t: (1.0 + log(v)) * idf[t] for t, v in zip(terms, weights)}
             top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:DOC_TERMS]
             norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
             vecs.append({t: v / norm for t, v in top})
+        del raw
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
         for i, vec in enumerate(vecs):
@@ -302,7 +330,8 @@ class GroupStories(CorpusStage):
                 cols.append(vocab.setdefault(t, len(vocab)))
                 vals.append(v)
         X = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float32)
-        emb = self.embed(new)
+        emb = self._embeddings(new, prepared)
+        del prepared
         day_arr = np.array([days[d.id] if days[d.id] is not None else -1 for d in new], dtype=np.int64)
 
         # candidate pairs: dated articles within a sliding time window that share a term;
@@ -487,6 +516,20 @@ def average_linkage(n: int, ii: np.ndarray, jj: np.ndarray, sims: np.ndarray, th
     break on the lower indices. Returns a label (the smallest member index) per item.
     """
     import heapq
+
+    # A merge needs an average of at least ``threshold``, so at least one pair that high between
+    # the two clusters: no cluster spans two connected components of the graph of such pairs.
+    # Pairs between components can never matter and are dropped (the result is the same).
+    strong = sims >= threshold
+    if not strong.any():
+        return list(range(n))
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(int(strong.sum()), dtype=np.int8), (ii[strong], jj[strong])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    inside = comp[ii] == comp[jj]
+    ii, jj, sims = ii[inside], jj[inside], sims[inside]
 
     size = [1] * n
     nbr: list[dict[int, float]] = [dict() for _ in range(n)]

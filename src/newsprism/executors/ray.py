@@ -65,6 +65,20 @@ def _counts(stats: Counter[str]) -> dict[str, Any]:
     return {k: v for k, v in stats.items() if v is not None}
 
 
+def _row(doc: Article) -> dict[str, Any]:
+    """An article as it crosses to or from a worker: its fields and its scratch (prepared work)."""
+    data = to_dict(doc)
+    if doc.scratch:
+        data["scratch"] = doc.scratch
+    return data
+
+
+def _article(data: dict[str, Any]) -> Article:
+    doc = article_from_dict(data)
+    doc.scratch = data.get("scratch") or {}
+    return doc
+
+
 def _run_documents(batch: dict[str, Any], key: str, payload: bytes) -> dict[str, Any]:
     """One ``map_batches`` step: apply a group of document stages to every article row."""
     stages = _worker_stages(key, payload)
@@ -73,7 +87,7 @@ def _run_documents(batch: dict[str, Any], key: str, payload: bytes) -> dict[str,
     for blob in batch.column("doc").to_pylist():
         kind, data, stats = pickle.loads(blob)
         if kind == "a":
-            doc = article_from_dict(data)
+            doc = _article(data)
             for s in stages:
                 s.stats = Counter()
             (result,) = list(apply_document_stages(stages, (doc,)))
@@ -86,7 +100,7 @@ def _run_documents(batch: dict[str, Any], key: str, payload: bytes) -> dict[str,
             if isinstance(result, Rejection):
                 kind, data = "r", to_dict(result)
             else:
-                data = to_dict(result)
+                data = _row(result)
         out.append(pickle.dumps((kind, data, stats), protocol=_PROTOCOL))
     return _table(batch.column("i"), out)
 
@@ -240,7 +254,7 @@ class RayExecutor:
         if not todo or not steps:
             yield from (x for x in window)  # nothing to map
             return
-        rows = [(i, pickle.dumps(("a", to_dict(window[i]), {}), protocol=_PROTOCOL)) for i in todo]
+        rows = [(i, pickle.dumps(("a", _row(window[i]), {}), protocol=_PROTOCOL)) for i in todo]
         by_name = {s.name: s for s in stages}
         done = 0  # results[:done] have been yielded: hand them on in order as soon as they are back
         for i, blob in self._map(rows, [(k, p, r, b, _run_documents) for k, p, r, b in steps]):
@@ -249,7 +263,7 @@ class RayExecutor:
                 stage = by_name[name]
                 for k, v in counts.items():
                     stage.stats[k] = _add(stage.stats.get(k), v)
-            results[i] = article_from_dict(data) if kind == "a" else Rejection(**data)
+            results[i] = _article(data) if kind == "a" else Rejection(**data)
             while done < len(results) and results[done] is not None:
                 yield results[done]  # type: ignore[misc]
                 results[done] = None  # the consumer owns it now
