@@ -12,7 +12,10 @@ MinHash (64 permutations, ``update_batch``) + ``MinHashLSH`` (threshold 0.5), ag
 newsprism's numpy MinHash + banded keys; and brute-force pairwise tf-idf cosine (n²) against
 newsprism's blocked candidate generation.
 
-    PYTHONPATH=src python benchmarks/bench_scale.py [--sizes 5000,20000,0]
+    PYTHONPATH=src python benchmarks/bench_scale.py [--sizes 5000,20000,0] [--workers N] [--no-baseline]
+
+Each size is also run with ``--workers 1`` (the local engine in one process, as it was before
+worker processes) as the baseline beside it; CPU time includes the worker processes.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def pipeline():
     return Pipeline([HtmlExtract(), Clean(), Dedup(), GroupStories()])
 
 
-def worker(n: int) -> None:
+def worker(n: int, workers: int | None) -> None:
     from newsprism.analyze import analyze
 
     with tempfile.TemporaryDirectory(prefix="np-bench-") as tmp:
@@ -65,16 +68,20 @@ def worker(n: int) -> None:
         get_encoder("static")  # load the model before the clock (it is cached on disk)
         t0 = time.perf_counter()
         c0 = time.process_time()
+        k0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         load0 = os.getloadavg()[0]
-        r = analyze([src], db=Path(tmp) / "bench.db", pipeline=pipeline(), progress=False)
+        r = analyze([src], db=Path(tmp) / "bench.db", pipeline=pipeline(), progress=False,
+                    engine_options={"workers": workers} if workers else None)
         secs = time.perf_counter() - t0
-        cpu = time.process_time() - c0
+        k1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, reaped when the map ended
+        cpu = time.process_time() - c0 + (k1.ru_utime - k0.ru_utime) + (k1.ru_stime - k0.ru_stime)
         load = (load0 + os.getloadavg()[0]) / 2
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rss_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest worker's peak
     stages = {k: round(v.get("seconds", 0.0), 2) for k, v in r.stats.items() if isinstance(v, dict)}
     print(json.dumps({
         "records": count, "articles": len(r.articles), "rejected": len(r.rejected), "seconds": secs,
-        "cpu": cpu, "load": load, "rss": rss, "stories": len({a.story_id for a in r.articles}),
+        "cpu": cpu, "load": load, "rss": rss, "rss_worker": rss_worker, "workers": workers or 0, "stories": len({a.story_id for a in r.articles}),
         "copies": r.stats.get("dedup", {}).get("copies", 0),
         "multi_article_stories": sum(1 for s in r.stories if len(s.article_ids) > 1),
         "stages": stages, "group": {k: v for k, v in r.stats.get("group", {}).items() if k != "seconds"},
@@ -139,33 +146,56 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="5000,20000,0", help="comma separated; 0 = all")
     ap.add_argument("--worker", type=int, default=None)
+    ap.add_argument("--workers", type=int, default=0,
+                    help="worker processes for the run being measured (0: the engine's default)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the single-process run of each size (the baseline printed beside ours)")
     args = ap.parse_args()
     if not corpus_path().exists():
         print(f"ABP corpus not found at {corpus_path()}; set NEWSPRISM_SHARED. Nothing to measure.")
         return 0
     if args.worker is not None:
-        worker(args.worker)
+        worker(args.worker, args.workers or None)
         return 0
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     results = []
-    print("ingest + clean + dedup + cluster (analyze, default stages up to grouping), one subprocess per size")
-    for size in [int(x) for x in args.sizes.split(",")]:
-        proc = subprocess.run([sys.executable, __file__, "--worker", str(size)], env=env, capture_output=True,
-                              text=True)
+    singles = []
+
+    def measure(size: int, workers: int) -> dict | None:
+        proc = subprocess.run([sys.executable, __file__, "--worker", str(size), "--workers", str(workers)],
+                              env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr[-3000:])
+            return None
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def show(label: str, r: dict) -> None:
+        print(f"  {label:9s} {r['records']:6d} records -> {r['articles']:6d} articles ({r['rejected']} rejected): "
+              f"{r['seconds']:7.1f}s  {r['articles'] / r['seconds']:6.0f} articles/s (CPU {r['cpu']:.1f}s incl. "
+              f"workers: {r['articles'] / r['cpu']:.0f} articles per CPU-second; load {r['load']:.1f})  peak RSS "
+              f"{r['rss'] / 2**30:.2f} GB (largest worker {r['rss_worker'] / 2**30:.2f} GB) | {r['stories']} "
+              f"stories ({r['multi_article_stories']} with 2+), {r['copies']} copies collapsed")
+        print(f"            stage seconds: {r['stages']}")
+
+    print("ingest + clean + dedup + cluster (analyze, default stages up to grouping), one subprocess per run;")
+    print("baseline: the same code with --workers 1 (everything in one process), same size, same run")
+    for size in [int(x) for x in args.sizes.split(",")]:
+        r = measure(size, args.workers)
+        if r is None:
             return 1
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(r)
-        print(f"  {r['records']:6d} records -> {r['articles']:6d} articles ({r['rejected']} rejected): "
-              f"{r['seconds']:7.1f}s  {r['articles'] / r['seconds']:6.0f} articles/s (CPU {r['cpu']:.1f}s: "
-              f"{r['articles'] / r['cpu']:.0f} articles per CPU-second; machine load {r['load']:.1f})  peak RSS "
-              f"{r['rss'] / 2**30:.2f} GB  | {r['stories']} stories ({r['multi_article_stories']} with 2+), "
-              f"{r['copies']} copies collapsed")
-        print(f"         stage seconds: {r['stages']}")
-        print(f"         grouping: {r['group']}")
+        show("ours", r)
+        print(f"            grouping: {r['group']}")
+        if not args.no_baseline:
+            b = measure(size, 1)
+            if b is None:
+                return 1
+            singles.append(b)
+            show("1 process", b)
+            print(f"            ours / 1 process: {b['seconds'] / r['seconds']:.2f}x the speed; same stories: "
+                  f"{(b['stories'], b['copies']) == (r['stories'], r['copies'])}")
     if len(results) >= 2:
         a, b = results[0], results[-1]
         ratio_n = b["articles"] / a["articles"]
@@ -175,7 +205,10 @@ def main() -> int:
               f"{b['cpu'] / a['cpu']:.2f}x the CPU time")
         for x, y in zip(results, results[1:]):
             print(f"  {x['articles']} -> {y['articles']}: {y['articles'] / x['articles']:.2f}x articles, "
-                  f"{y['seconds'] / x['seconds']:.2f}x time")
+                  f"{y['seconds'] / x['seconds']:.2f}x time ({y['cpu'] / x['cpu']:.2f}x CPU)")
+        for x, y in zip(singles, singles[1:]):
+            print(f"  1 process {x['articles']} -> {y['articles']}: {y['articles'] / x['articles']:.2f}x articles, "
+                  f"{y['seconds'] / x['seconds']:.2f}x time ({y['cpu'] / x['cpu']:.2f}x CPU)")
     print("baselines (same run):")
     baselines(5000)
     brute_force(5000)

@@ -59,6 +59,24 @@ def count(db: Path) -> int:
         return 0
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line mentions ``text`` (forked workers keep the parent's)."""
+    found: list[int] = []
+    if not Path("/proc").is_dir():  # not Linux: nothing to look at
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmd and state != "Z":  # a zombie has exited; only its parent's wait is missing
+            found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.slow
 def test_sigkill_mid_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     n = 1500  # three commits of 500: the kill lands after the first, with most still to come
@@ -80,6 +98,11 @@ def test_sigkill_mid_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path: Pat
         time.sleep(0.01)
     assert killed_at is not None, "the run ended before it could be killed"
     assert killed_at < n, "killed too late to be mid-ingest"
+    # the run's worker processes end with it rather than linger as orphans
+    deadline = time.monotonic() + 30
+    while _processes_mentioning(str(crash_db)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_mentioning(str(crash_db)), "worker processes outlived the killed run"
     status = sqlite3.connect(crash_db).execute("SELECT status FROM runs").fetchall()
     assert status == [("running",)]  # the killed run never finished
 

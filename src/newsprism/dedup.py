@@ -297,26 +297,28 @@ class Dedup(CorpusStage):
 
     prepare_requires = ("clean_text",)
 
-    @staticmethod
-    def _features(doc: Article) -> tuple[Fingerprint, np.ndarray]:
-        fp, raw = fingerprint(doc.text or "", shingles=False)
-        return fp, (raw >> np.uint64(32)).astype(np.uint32)  # 32-bit, unsorted: only candidates get sorted
-
     def prepare(self, doc: Article) -> None:
-        """Fingerprint and shingles of one article, computed in the parallel document map."""
-        doc.scratch[self.name] = self._features(doc)
+        """Fingerprint and sorted shingle set of one article, computed in the parallel document map."""
+        fp, raw = fingerprint(doc.text or "", shingles=False)
+        doc.scratch[self.name] = (fp, np.unique((raw >> np.uint64(32)).astype(np.uint32)))
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
         store = getattr(ctx, "store", None)
         fps: dict[str, Fingerprint] = {}
         raws: dict[str, np.ndarray] = {}
         by_id = {d.id: d for d in docs}
+        sets: dict[str, np.ndarray] = {}
         for d in docs:
-            fp, raw32 = d.scratch.pop(self.name, None) or self._features(d)
+            got = d.scratch.pop(self.name, None)
+            if got is not None:  # prepared in the map: the sorted set is ready
+                fp, sets[d.id] = got
+            else:  # 32-bit and unsorted: only candidates' sets get sorted
+                fp, raw = fingerprint(d.text or "", shingles=False)
+                raws[d.id] = (raw >> np.uint64(32)).astype(np.uint32)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
-            raws[d.id] = raw32
         shingles = _Shingles(by_id, raws)
+        shingles.cache.update(sets)
         uf = _UnionFind()
         for d in docs:
             uf.find(d.id)

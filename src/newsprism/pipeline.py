@@ -100,6 +100,12 @@ class CorpusStage(Stage):
         side of a map-reduce); :meth:`run` must give the same result when it is missing (e.g.
         for articles resumed from the store)."""
 
+    def prepare_batch(self, docs: list[Article]) -> None:
+        """:meth:`prepare` for several documents at once (override when batching pays, e.g. to
+        embed a batch in one call)."""
+        for doc in docs:
+            self.prepare(doc)
+
     @property
     def has_prepare(self) -> bool:
         return type(self).prepare is not CorpusStage.prepare
@@ -126,12 +132,31 @@ class Prepare(DocumentStage):
         self.stage.ensure_setup()
 
     def process(self, doc: Article) -> Article:
-        try:
-            self.stage.prepare(doc)
-        except Exception:  # noqa: BLE001 - an optimisation only: run() redoes it
-            doc.scratch.pop(self.stage.name, None)
-            self.stats["failed"] += 1
+        self._prepare([doc])
         return doc
+
+    def process_batch(self, docs: list[Article]) -> None:
+        """Prepare ``docs`` in one call, counting as :func:`apply_document_stages` does."""
+        import time
+
+        self.ensure_setup()
+        t0 = time.perf_counter()
+        self.stats["in"] += len(docs)
+        self._prepare(docs)
+        self.stats["out"] += len(docs)
+        self.stats["seconds"] += time.perf_counter() - t0
+
+    def _prepare(self, docs: list[Article]) -> None:
+        # in one call; if that fails, one by one, so a bad document costs only its own preparation
+        try:
+            self.stage.prepare_batch(docs)
+        except Exception:  # noqa: BLE001 - an optimisation only: run() redoes what is missing
+            for doc in docs:
+                try:
+                    self.stage.prepare(doc)
+                except Exception:  # noqa: BLE001
+                    doc.scratch.pop(self.stage.name, None)
+                    self.stats["failed"] += 1
 
 
 class StoryStage(Stage):
@@ -254,6 +279,28 @@ def apply_document_stages(
                 break
             stage.stats["out"] += 1
         yield result
+
+
+def apply_document_stages_batch(stages: Sequence[DocumentStage], items: Sequence[Article | Rejection]
+                                ) -> list[Article | Rejection]:
+    """Like :func:`apply_document_stages` over a batch, passing rejections through in place;
+    the trailing :class:`Prepare` steps get the surviving articles in one call each."""
+    n = len(stages)
+    while n and isinstance(stages[n - 1], Prepare):
+        n -= 1
+    head, prepares = stages[:n], stages[n:]
+    out: list[Article | Rejection] = []
+    for item in items:
+        if isinstance(item, Rejection):
+            out.append(item)
+        else:
+            out.extend(apply_document_stages(head, (item,)))
+    if prepares:
+        docs = [d for d in out if isinstance(d, Article)]
+        if docs:
+            for p in prepares:
+                p.process_batch(docs)  # type: ignore[attr-defined]
+    return out
 
 
 def apply_story_stage(stage: StoryStage, story: Story, articles: list[Article], ctx: Context) -> Story:

@@ -18,6 +18,8 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,7 +28,7 @@ from typing import Any
 
 from ..errors import Errors, UsageError
 from ..model import Article, Rejection
-from ..pipeline import DocumentStage, apply_document_stages
+from ..pipeline import DocumentStage, apply_document_stages_batch
 
 #: Stage objects of this worker process (set once by the pool initialiser).
 _WORKER_STAGES: list[DocumentStage] = []
@@ -46,21 +48,26 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(payload: bytes) -> None:
+def _init_worker(payload: bytes, parent: int) -> None:
     global _WORKER_STAGES
     _WORKER_STAGES = pickle.loads(payload)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="newsprism-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that started it is gone (e.g. killed with SIGKILL):
+    forked workers hold the task pipe open themselves, so they would otherwise wait forever."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(0.5)
 
 
 def _work(chunk: list[Article | Rejection]) -> tuple[list[Article | Rejection], list[dict[str, Any]]]:
     """One chunk in a worker: the stages' results in order, and the counters they kept."""
     for s in _WORKER_STAGES:
         s.stats = Counter()
-    out: list[Article | Rejection] = []
-    for item in chunk:
-        if isinstance(item, Rejection):
-            out.append(item)
-        else:
-            out.extend(apply_document_stages(_WORKER_STAGES, (item,)))
+    out = apply_document_stages_batch(_WORKER_STAGES, chunk)
     return out, [dict(s.stats) for s in _WORKER_STAGES]
 
 
@@ -103,21 +110,17 @@ class LocalExecutor:
                 bar.advance(task)
                 yield out
 
-    @staticmethod
-    def _serial(stages: Sequence[DocumentStage], items: Iterable[Article | Rejection]
+    def _serial(self, stages: Sequence[DocumentStage], items: Iterator[Article | Rejection]
                 ) -> Iterator[Article | Rejection]:
-        for item in items:
-            if isinstance(item, Rejection):
-                yield item
-            else:
-                yield from apply_document_stages(stages, (item,))
+        while chunk := list(islice(items, self.chunk)):
+            yield from apply_document_stages_batch(stages, chunk)
 
     def _parallel(self, stages: Sequence[DocumentStage], items: Iterator[Article | Rejection]
                   ) -> Iterator[Article | Rejection]:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         payload = pickle.dumps(list(stages), protocol=pickle.HIGHEST_PROTOCOL)
         pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method),
-                                   initializer=_init_worker, initargs=(payload,))
+                                   initializer=_init_worker, initargs=(payload, os.getpid()))
         inflight: deque[Future[Any]] = deque()
         limit = self.workers * 4
         try:
