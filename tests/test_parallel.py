@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Shout(DocumentStage):
         if "refuse" in doc.raw_text:
             raise ValueError("refused on purpose")
         doc.clean_text = doc.raw_text.upper()
+        doc.metadata["pid"] = os.getpid()
         self.stats["shouted"] += 1
         return doc
 
@@ -108,6 +110,8 @@ def test_worker_pool_gives_the_serial_results_in_order_with_the_same_counters() 
         shout, lengths = Shout(), Lengths()
         ex = LocalExecutor(progress=False, workers=workers, min_parallel=10, chunk=4)
         out = list(ex.map_documents([shout, Prepare(lengths)], _docs(60)))
+        pids = {o.metadata["pid"] for o in out if isinstance(o, Article)}
+        assert (pids == {os.getpid()}) == (workers == 1)  # two workers: the work ran elsewhere
         results[workers] = (
             [(type(o).__name__, getattr(o, "id", o.input), getattr(o, "clean_text", None),
               getattr(o, "scratch", {}).get("lengths")) for o in out],
@@ -137,7 +141,8 @@ def test_prepare_failure_is_counted_and_the_corpus_stage_redoes_the_work() -> No
     (doc,) = list(LocalExecutor(workers=1).map_documents(
         [Shout(), Prepare(stage)], [Article(id="x", input="x", raw_text="calm seas")]))
     assert isinstance(doc, Article) and stage.name not in doc.scratch
-    assert stage.run([doc], None)[0].metadata == {"length": 9, "prepared": False}
+    meta = stage.run([doc], None)[0].metadata
+    assert (meta["length"], meta["prepared"]) == (9, False)
 
 
 def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,26 +154,42 @@ def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert e.value.code == "E013"
 
 
-@pytest.mark.slow
-def test_analyze_with_workers_equals_analyze_in_one_process(tmp_path: Path) -> None:
-    from newsprism.analyze import analyze
+def _pipeline(kind: str) -> Pipeline:
     from newsprism.clean import Clean
     from newsprism.dedup import Dedup
+    from newsprism.pipeline import StoryStage
+    from newsprism.stages import default_pipeline
     from newsprism.stories import GroupStories
+
+    if kind == "scale":  # what bench_scale measures
+        return Pipeline([Clean(), Dedup(), GroupStories()])
+    # the default pipeline up to grouping: two maps (boilerplate in between), extract, framing
+    return Pipeline([s for s in default_pipeline().stages if not isinstance(s, StoryStage)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["scale", "default"])
+def test_analyze_with_workers_equals_analyze_in_one_process(tmp_path: Path, kind: str) -> None:
+    from newsprism.analyze import analyze
+    from newsprism.model import to_dict
 
     src = tmp_path / "corpus.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in synthetic_corpus(72)))
     runs = {}
     for workers in (1, 2):
-        res = analyze([src], db=tmp_path / f"w{workers}.db", progress=False,
-                      pipeline=Pipeline([Clean(), Dedup(), GroupStories()]),
+        res = analyze([src], db=tmp_path / f"w{workers}.db", progress=False, pipeline=_pipeline(kind),
                       engine_options={"workers": workers, "min_parallel": 8, "chunk": 5})
         stats = {name: {k: v for k, v in row.items() if "seconds" not in k} for name, row in res.stats.items()}
-        runs[workers] = ([(a.id, a.canonical_id, tuple(a.copies), a.story_id, a.clean_text) for a in res.articles],
-                         sorted((s.id, tuple(s.article_ids)) for s in res.stories),
+        articles = []
+        for a in res.articles:
+            d = to_dict(a)
+            d["metadata"].pop("pipeline", None)
+            articles.append(d)
+        runs[workers] = (articles, sorted((s.id, tuple(s.article_ids)) for s in res.stories),
                          [(r.input, r.code) for r in res.rejected], stats)
-    assert runs[1] == runs[2]
+    assert runs[1] == runs[2]  # every field of every article, the stories, rejections and counters
     articles, stories, rejected, stats = runs[2]
+    articles = [(a["id"], a["canonical_id"], tuple(a["copies"]), a["story_id"]) for a in articles]
     assert len(articles) == 73 and len(rejected) == 1 and rejected[0][0].endswith(":74")
     by_id = {a[0]: a for a in articles}
     assert by_id["wire-copy"][1] == by_id["r4"][0]  # the verbatim repost collapsed into its original
