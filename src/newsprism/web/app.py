@@ -487,7 +487,8 @@ def _ingest(db_path: str, folder: Path, lock: threading.Lock) -> dict[str, Any]:
     from ..analyze import analyze
 
     with lock:
-        result = analyze([str(folder)], db=db_path, out=None, progress=False)
+        # in this process: a server's threads are no state to fork worker processes from
+        result = analyze([str(folder)], db=db_path, out=None, progress=False, engine_options={"workers": 1})
     prefix = str(folder) + "/"
     return {
         "run_id": result.run_id,
