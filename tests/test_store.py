@@ -99,3 +99,14 @@ def test_deferred_full_text_index_stays_consistent(tmp_path) -> None:  # noqa: A
         with s.transaction() as db:
             db.execute(check)
         assert s.search_articles("restored")[1] == 0
+
+
+def test_story_list_pages_come_from_the_index_not_a_sort(tmp_path) -> None:  # noqa: ANN001
+    from newsprism.store import Store
+
+    with Store(tmp_path / "s.db") as s:
+        for sql in ("SELECT id FROM stories s WHERE 1 ORDER BY s.n_articles DESC, s.last_seen DESC, s.id "
+                    "LIMIT 20 OFFSET 0",
+                    "SELECT id FROM stories ORDER BY n_articles DESC, last_seen DESC, id LIMIT 50 OFFSET 0"):
+            plan = " ".join(str(tuple(r)) for r in s.db.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "stories_rank" in plan and "TEMP B-TREE" not in plan, plan
