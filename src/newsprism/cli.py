@@ -51,7 +51,7 @@ def analyze(
         "is given). All give the same report.")),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help=(
         "With --engine local: worker processes for the per-article stages (default: NEWSPRISM_WORKERS, "
-        "else every CPU this process may use; 1 = this process only).")),
+        "else every CPU this process may use, at most 8; 1 = this process only).")),
     address: Optional[str] = typer.Option(None, "--address", help=(
         "With --engine ray: join this Ray cluster (e.g. ray://head:10001 or head:6379, or 'auto').")),
     max_doc_mb: float = typer.Option(20.0, "--max-doc-mb", help="Reject documents larger than this (MB)."),

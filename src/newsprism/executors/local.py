@@ -2,7 +2,7 @@
 
 Small runs (fewer than ``min_parallel`` articles) stay in this process: no start-up cost,
 and tests and the sample corpus behave the same everywhere. Larger runs are mapped over
-``workers`` processes (default: the CPUs this process may use) in chunks of ``chunk``
+``workers`` processes (default: the CPUs this process may use, at most 8) in chunks of ``chunk``
 articles, with a bounded number of chunks in flight, so memory stays flat on an endless
 stream. Output keeps input order, and each worker sends back the counters its stages kept,
 which are added to the stage objects here: ``stats`` read the same either way.
@@ -30,12 +30,17 @@ from ..errors import Errors, UsageError
 from ..model import Article, Rejection
 from ..pipeline import DocumentStage, apply_document_stages_batch
 
+#: The default number of workers is the CPU count, capped here (``--workers`` may ask for more).
+MAX_DEFAULT_WORKERS = 8
+
 #: Stage objects of this worker process (set once by the pool initialiser).
 _WORKER_STAGES: list[DocumentStage] = []
 
 
 def default_workers() -> int:
-    """``NEWSPRISM_WORKERS`` if set, else the CPUs this process may run on."""
+    """``NEWSPRISM_WORKERS`` if set, else the CPUs this process may run on, at most
+    :data:`MAX_DEFAULT_WORKERS` (the main process reads, writes and runs the corpus stages
+    alone, so more workers than that mostly wait on it)."""
     env = os.environ.get("NEWSPRISM_WORKERS", "").strip()
     if env:
         try:
@@ -43,9 +48,10 @@ def default_workers() -> int:
         except ValueError:
             raise UsageError(Errors.E013, value=env) from None
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_WORKERS))
 
 
 def _init_worker(payload: bytes, parent: int) -> None:
