@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engines import CORPUS, shared_dir  # noqa: E402
+from _shared import shared_dir  # noqa: E402
+from bench_engines import CORPUS  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[\"'A-Z0-9])")
 

@@ -32,10 +32,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from _shared import shared_dir  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSPRISM_SHARED") or (ROOT / "../shared/data"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared/data")
 
 
 def free_port() -> int:
@@ -94,7 +93,7 @@ def load(port: int, path: str, concurrency: int, seconds: float) -> dict:
 def build_store(work: Path, shared_n: int, env: dict) -> tuple[Path, str]:
     inputs = [str(ROOT / "examples" / "corpus")]
     what = "examples/corpus"
-    src = SHARED / "corpus" / "abp-articles.jsonl.gz"
+    src = shared_dir() / "corpus" / "abp-articles.jsonl.gz"
     if shared_n > 0:
         if src.exists():
             part = work / "abp-part.jsonl"

@@ -40,7 +40,7 @@ def main() -> int:
         return train_embed(args.encoder)
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.model_selection import cross_val_score
     from sklearn.pipeline import make_pipeline
 
     from newsprism.framing import classifier_features, detect

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,30 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from test_crash_safety import analyze_cmd, synthetic_corpus
+from web_corpus import running_server
 
 from newsprism.store import Store
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited early with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("serve did not come up")
 
 
 N = 500
@@ -76,9 +53,6 @@ def test_two_writers_and_a_reader_share_one_store(tmp_path: Path) -> None:
             time.sleep(0.02)
 
     Store(db).close()  # an empty store, so `serve` can start before the writers
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port)])
     web_status: list[int] = []
     web_errors: list[str] = []
 
@@ -104,8 +78,7 @@ def test_two_writers_and_a_reader_share_one_store(tmp_path: Path) -> None:
                         web_errors.append(f"{path}: {exc!r}")
                 time.sleep(0.05)
 
-    try:
-        _wait_up(base + "/api/stories", server)
+    with running_server(db, timeout=120) as base:  # web_reader reads `base` once it is set here
         t = threading.Thread(target=reader)
         w = threading.Thread(target=web_reader)
         t.start()
@@ -115,9 +88,6 @@ def test_two_writers_and_a_reader_share_one_store(tmp_path: Path) -> None:
 
         served = httpx.get(base + "/api/stories?per_page=1", timeout=60).json()  # serve sees the final state
         hits = httpx.get(base + "/api/search?q=council", timeout=60).json()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert not errors, errors
     assert not web_errors, web_errors[:5]
     assert len(web_status) >= 6, "serve was never read"

@@ -105,8 +105,13 @@ def test_story_list_pages_come_from_the_index_not_a_sort(tmp_path) -> None:  # n
     from newsprism.store import Store
 
     with Store(tmp_path / "s.db") as s:
-        for sql in ("SELECT id FROM stories s WHERE 1 ORDER BY s.n_articles DESC, s.last_seen DESC, s.id "
-                    "LIMIT 20 OFFSET 0",
-                    "SELECT id FROM stories ORDER BY n_articles DESC, last_seen DESC, id LIMIT 50 OFFSET 0"):
+        ran: list[str] = []  # the statements the store itself runs for a page of the list
+        s.db.set_trace_callback(ran.append)
+        s.query_stories(limit=20, offset=0)
+        s.list_stories(limit=50, offset=0)
+        s.db.set_trace_callback(None)
+        pages = [sql for sql in ran if "ORDER BY" in sql]
+        assert len(pages) == 2
+        for sql in pages:
             plan = " ".join(str(tuple(r)) for r in s.db.execute("EXPLAIN QUERY PLAN " + sql))
             assert "stories_rank" in plan and "TEMP B-TREE" not in plan, plan

@@ -6,16 +6,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
-pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
-
-from newsprism.cli import app as cli_app  # noqa: E402
-from newsprism.store import Store, fts_query  # noqa: E402
-from newsprism.web import create_app  # noqa: E402
-from newsprism.web.views import reason_help  # noqa: E402
-from web_corpus import STORY, XSS_STORY, build_store  # noqa: E402
+from newsprism.cli import app as cli_app
+from newsprism.store import Store, fts_query
+from newsprism.web import create_app
+from newsprism.web.views import reason_help
+from web_corpus import STORY, XSS_STORY, build_store
 
 TOKEN = "test-token-Zq81"
 

@@ -123,15 +123,21 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
-    story_stages: list[Any] = []
-    indexer: _Indexer | None = None
+    # full-text indexing runs in the background once no worker pool is left to fork (see _Indexer)
+    indexer: list[_Indexer] = []
+
+    def start_indexer() -> None:
+        if not indexer:
+            indexer.append(_Indexer(store.path))
+
     try:
-        docs, story_stages, indexer = _later_phases(later, docs, ctx, executor, store, run_id, rejected)
+        docs, story_stages = _later_phases(later, docs, ctx, executor, store, run_id, rejected, start_indexer)
+        start_indexer()
         for i in range(0, len(docs), settings.commit_every):  # in batches: one run's rows at once took GBs
             store.upsert_articles(docs[i:i + settings.commit_every], run_id, index=False)
     finally:
-        if indexer is not None:
-            indexer.join(reraise=sys.exc_info()[0] is None)
+        for thread in indexer:
+            thread.join(reraise=sys.exc_info()[0] is None)
     store.index_pending()  # what the corpus stages changed (and any a crashed run left)
 
     stories = assemble_stories(store, docs, previous_story)
@@ -148,16 +154,15 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
 
 
 def _later_phases(later: list[tuple[str, list[Any]]], docs: list[Article], ctx: Context, executor: Any,
-                  store: Store, run_id: int, rejected: list[Rejection]
-                  ) -> tuple[list[Article], list[Any], _Indexer | None]:
+                  store: Store, run_id: int, rejected: list[Rejection], start_indexer: Any
+                  ) -> tuple[list[Article], list[Any]]:
     """Run the phases after the streamed map: corpus stages, any later document map; collect
-    the story stages. Full-text indexing starts in the background once no map is left (a
-    worker pool is never forked while the indexer thread runs)."""
+    the story stages. ``start_indexer`` is called once no map is left (a worker pool is never
+    forked while the indexer thread runs)."""
     story_stages: list[Any] = []
-    indexer: _Indexer | None = None
     for n, (kind, stages) in enumerate(later):
-        if indexer is None and not any(k == "document" for k, _ in later[n:]):
-            indexer = _Indexer(store.path)
+        if not any(k == "document" for k, _ in later[n:]):
+            start_indexer()
         if kind == "corpus":
             for stage in stages:
                 docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
@@ -176,9 +181,7 @@ def _later_phases(later: list[tuple[str, list[Any]]], docs: list[Article], ctx: 
             docs = kept
         else:
             story_stages = stages
-    if indexer is None:
-        indexer = _Indexer(store.path)
-    return docs, story_stages, indexer
+    return docs, story_stages
 
 
 class _Indexer(threading.Thread):

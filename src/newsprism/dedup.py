@@ -9,7 +9,7 @@ Three kinds of evidence, all computed from the cleaned body:
   verified by the exact Jaccard of the shingle sets;
 * **partial copy** (containment): a site that reposts a wire story inside its own
   framing carries most of the other text. Candidates come from an inverted index of
-  sampled shingles ("anchors", one shingle in eight, chosen by hash so every copy
+  sampled shingles ("anchors", one shingle in sixteen, chosen by hash so every copy
   samples the same ones); a pair is a copy when most of the shorter text's shingles
   are in the longer one.
 
@@ -19,8 +19,8 @@ are copies of each other as well. Copies form a group whose canonical version is
 ``origin`` names another member's outlet, else the earliest published, else the
 smallest id. Every member gets ``canonical_id``; the canonical gets ``copies``.
 
-The per-document part (:func:`fingerprint`) is a pure function of the text, so a batched
-executor can run it anywhere; the grouping is cheap and runs where the stage runs.
+The per-document part (:func:`fingerprint`) is a pure function of the text: ``Dedup.prepare``
+runs it in the parallel document map, and the grouping runs where the stage runs.
 Keys (hash, LSH bands, anchors) are persisted in the store so that a later run finds
 copies of articles stored earlier without re-reading them all.
 
@@ -61,7 +61,6 @@ MIN_WORDS = 40
 #: An anchor shared by more documents than this is boilerplate, not evidence.
 ANCHOR_MAX_DF = 20
 
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _rng = np.random.default_rng(20240601)  # fixed: signatures must be the same in every process
 _A = (_rng.integers(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
 _B = _rng.integers(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
@@ -167,10 +166,14 @@ def fingerprint(text: str, shingles: bool = True) -> tuple[Fingerprint, np.ndarr
     return fp, (np.unique(sh) if shingles else sh)
 
 
+def _top32(shingles: np.ndarray) -> np.ndarray:
+    """The top 32 bits of shingle hashes: what copy verification compares (half the memory)."""
+    return (shingles >> np.uint64(32)).astype(np.uint32)
+
+
 def verify_set(text: str) -> np.ndarray:
-    """Sorted unique top-32-bit shingle hashes: what copy verification compares (half the memory)."""
-    sh = shingle_hashes(normalise_tokens(text), unique=False)
-    return np.unique((sh >> np.uint64(32)).astype(np.uint32))
+    """Sorted unique top-32-bit shingle hashes of ``text``."""
+    return np.unique(_top32(shingle_hashes(normalise_tokens(text), unique=False)))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -300,7 +303,7 @@ class Dedup(CorpusStage):
     def prepare(self, doc: Article) -> None:
         """Fingerprint and sorted shingle set of one article, computed in the parallel document map."""
         fp, raw = fingerprint(doc.text or "", shingles=False)
-        doc.scratch[self.name] = (fp, np.unique((raw >> np.uint64(32)).astype(np.uint32)))
+        doc.scratch[self.name] = (fp, np.unique(_top32(raw)))
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
         store = getattr(ctx, "store", None)
@@ -314,7 +317,7 @@ class Dedup(CorpusStage):
                 fp, sets[d.id] = got
             else:  # 32-bit and unsorted: only candidates' sets get sorted
                 fp, raw = fingerprint(d.text or "", shingles=False)
-                raws[d.id] = (raw >> np.uint64(32)).astype(np.uint32)
+                raws[d.id] = _top32(raw)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
         shingles = _Shingles(by_id, raws)

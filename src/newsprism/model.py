@@ -10,6 +10,7 @@ can cross process boundaries (Ray) and be stored as JSON in SQLite.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -185,17 +186,15 @@ _NESTED = {
 
 #: Fields that are working state, not data: left out of every dict, store row and report.
 TRANSIENT = frozenset({"scratch"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+@functools.cache
 def field_names(cls: type) -> tuple[str, ...]:
     """The persistent field names of a model dataclass (transient ones left out), cached."""
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in TRANSIENT)
-    return names
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in TRANSIENT)
 
 
+@functools.cache
 def _name_set(cls: type) -> frozenset[str]:
     return frozenset(field_names(cls))
 

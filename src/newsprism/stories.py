@@ -123,8 +123,9 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
     return counts
 
 
-def _pack_terms(counts: Counter[str]) -> tuple[tuple[str, ...], list[float]]:
-    return tuple(counts), list(counts.values())
+def _pack_terms(counts: Counter[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Key terms as a tuple and their weights as an array: a third of a Counter's memory."""
+    return tuple(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
 
 
 def _unpossess(w: str) -> str:
@@ -159,9 +160,6 @@ class _Story:
     indexed: set[str] = field(default_factory=set)
     dirty: bool = False
     _norms: tuple[float, float] | None = None  # (term norm, embedding norm), until the next add
-
-    def term_norm(self) -> float:
-        return self.norms()[0]
 
     def norms(self) -> tuple[float, float]:
         if self._norms is None:
@@ -247,10 +245,8 @@ class GroupStories(CorpusStage):
     def prepare_batch(self, docs: list[Article]) -> None:
         emb = self.embed(docs)  # one call for the batch: per-call overhead was half the cost
         for i, doc in enumerate(docs):
-            terms = key_terms(doc.title or doc.display_title, doc.text or "", doc.entities)
-            # a tuple of terms and an array of weights take a third of a Counter's memory
-            packed = (tuple(terms), np.fromiter(terms.values(), dtype=np.float64, count=len(terms)))
-            doc.scratch[self.name] = (packed, emb[i] if emb is not None else None)
+            terms = _pack_terms(key_terms(doc.title or doc.display_title, doc.text or "", doc.entities))
+            doc.scratch[self.name] = (terms, emb[i] if emb is not None else None)
 
     def _embeddings(self, docs: list[Article], prepared: list[Any]) -> np.ndarray | None:
         if not self.encoder or not docs:
@@ -311,7 +307,7 @@ class GroupStories(CorpusStage):
         new.sort(key=lambda d: (days[d.id] if days[d.id] is not None else 10**9, d.id))
         n = len(new)
         prepared = [d.scratch.pop(self.name, None) for d in new]
-        raw = [(p[0][0], p[0][1].tolist()) if p is not None
+        raw = [p[0] if p is not None
                else _pack_terms(key_terms(d.title or d.display_title, d.text or "", d.entities))
                for p, d in zip(prepared, new)]
 
@@ -475,7 +471,7 @@ class GroupStories(CorpusStage):
                 postings[t].append(st.id)
 
 
-def _tfidf(raw: list[tuple[Sequence[str], Sequence[float]]], store: Any
+def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
            ) -> tuple[list[dict[str, float]], Any, dict[str, int], dict[str, int], dict[str, int], int]:
     """Sublinear tf-idf over the key terms, each document cut to its DOC_TERMS strongest terms
     (ties: by term) and L2-normalised; document frequencies are the stored ones plus this batch.
@@ -506,7 +502,7 @@ def _tfidf(raw: list[tuple[Sequence[str], Sequence[float]]], store: Any
     dfs = dict(zip(uniq, df))
     log = math.log
     idf = np.array([log((n_docs + 1) / (c + 1)) + 1.0 for c in df], dtype=np.float64)
-    tf_raw = np.fromiter(chain.from_iterable(w for _, w in raw), dtype=np.float64, count=total)
+    tf_raw = np.concatenate([w for _, w in raw]) if raw else np.zeros(0, dtype=np.float64)
     distinct, inverse = np.unique(tf_raw, return_inverse=True)
     tf = np.array([1.0 + log(v) for v in distinct.tolist()], dtype=np.float64)[inverse.ravel()]
     w = tf * idf[tid]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..extract.citations import outlet_name
 from ..model import Article
 from .sentences import article_sentences, find_numbers, find_quotes
 
@@ -29,10 +30,15 @@ _MONTH_DATE = re.compile(
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?(?:\s+(\d{1,2}))?(?:,?\s+(\d{4}))?\b")
 _SOURCE_PATTERNS = [
     re.compile(r"\baccording to (?:the |a |an )?(?P<src>(?:[A-Z][\w'’.&-]*\s?){1,5})"),
-    re.compile(r"\b(?:told|confirmed to|cited by|quoted by|speaking to|said to) (?:the |a )?(?P<src>(?:[A-Z][\w'’.&-]*\s?){1,5})"),
+    # the listener of "told"/"speaking to" is a source only when it is a publication (see find_sources)
+    re.compile(r"\b(?:told|confirmed to|cited by|quoted by|speaking to|said to) (?P<the>the |a )?"
+               r"(?P<src>(?:[A-Z][\w'’.&-]*\s?){1,5})"),
     re.compile(r"(?:^|[,;.]\s*|\s)(?:the |The )?(?P<src>(?:[A-Z][\w'’.&-]*\s?){1,5}) (?:reported|wrote|reports|first reported)\b"),
 ]
-_NOT_SOURCE = {"he", "she", "they", "it", "officials", "u.s", "macron", "the", "his office"}
+_NOT_SOURCE = {"he", "she", "they", "it", "officials", "u.s", "the", "his office"}
+#: Words that mark a name as a publication or broadcaster.
+_MEDIA_WORDS = re.compile(r"\b(?:News|Times|Post|Journal|Herald|Gazette|Tribune|Press|Agency|Radio|TV|Television|"
+                          r"Magazine|Daily|Wire|Ledger|Telegraph|Guardian|Observer|Review|Chronicle)\b")
 
 
 @dataclass
@@ -74,6 +80,8 @@ def find_sources(sentence: str) -> set[str]:
             src = " ".join(words)
             if not src or src.lower() in _NOT_SOURCE or src in _STOP_CAPS:
                 continue
+            if "the" in pat.groupindex and not (m.group("the") or outlet_name(src) or _MEDIA_WORDS.search(src)):
+                continue  # "Putin told Macron": a person told something is a listener, not a cited source
             out.add(src)
     return out
 

@@ -120,10 +120,5 @@ def find_numbers(sentence: str) -> list[dict]:
 _QUOTE_RE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]")
 
 
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of text inside double quotation marks (the marks included)."""
-    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
-
-
 def find_quotes(sentence: str) -> list[str]:
     return [m.group(1).strip() for m in _QUOTE_RE.finditer(sentence) if len(m.group(1).split()) >= 2]

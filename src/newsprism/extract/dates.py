@@ -152,7 +152,7 @@ def extract_dates(text: str, published: str | None = None,
                 continue  # "May" the verb, "March" the noun
             value, relative = _resolve(kind, m, ref)
             taken.append((s, e))
-            sent = sentence_index(list(sentence_spans), s)
+            sent = sentence_index(sentence_spans, s)
             found.append((s, DateMention(text=m.group(0), value=value, relative=relative, sentence=sent)))
     found.sort(key=lambda p: p[0])
     return [d for _, d in found], sorted(taken)

@@ -60,13 +60,6 @@ class EntityIndex:
     def in_span(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.start >= start and m.end <= end]
 
-    def nearest_person_before(self, pos: int, floor: int = 0) -> Mention | None:
-        best = None
-        for m in self.mentions:
-            if m.label == PERSON and floor <= m.start and m.end <= pos:
-                best = m
-        return best
-
 
 def _strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text)
@@ -176,8 +169,6 @@ def _runs(text: str) -> Iterable[tuple[int, str]]:
     """Capitalised runs, cut after a possessive and at "of"/"for" unless an org word precedes it."""
     for m in _RUN.finditer(text):
         start, surface = m.start(), m.group(0)
-        for part in re.finditer(r"\S+", surface):
-            pass
         cut = start
         tokens = list(re.finditer(r"\S+", surface))
         for i, tok in enumerate(tokens):

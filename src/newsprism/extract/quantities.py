@@ -131,7 +131,7 @@ def extract_quantities(text: str, skip: Sequence[tuple[int, int]] = (),
         surface = text[q_start:end]
         if q_start >= 3 and text[q_start - 3:q_start].lower() == "an " and qualifier == "approximate":
             surface = text[q_start - 3:end]
-        sent = sentence_index(list(sentence_spans), s)
+        sent = sentence_index(sentence_spans, s)
         out.append(Quantity(text=surface, value=value, unit=unit or "count", qualifier=qualifier,
                             counts=counts, sentence=sent, verb=verb.group(1).lower() if verb else ""))
         last_end = end

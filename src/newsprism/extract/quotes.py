@@ -226,6 +226,10 @@ def normalise_marks(text: str) -> str:
     return _DOUBLE_SINGLE.sub(repl, text) if "''" in text or "``" in text else text
 
 
+_CLOSE_GUILLEMET = re.compile(r"»")
+_CLOSE_QUOTE = re.compile(r"[”\"]|“(?=\s|$|[,.;:])")
+
+
 def quotation_spans(text: str) -> list[tuple[int, int]]:
     """Spans (including the marks) of quotations; they may run over sentences but not paragraphs.
 
@@ -238,7 +242,7 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
         while i < len(p):
             ch = p[i]
             if ch in "“«" or (ch == '"' and (i == 0 or not p[i - 1].isalnum())):
-                close = re.compile(r"»") if ch == "«" else re.compile(r"[”\"]|“(?=\s|$|[,.;:])")
+                close = _CLOSE_GUILLEMET if ch == "«" else _CLOSE_QUOTE
                 cm = close.search(p, i + 1)
                 if cm is None:
                     spans.append((ps + i, ps + len(p)))
@@ -776,7 +780,7 @@ def to_quotes(text: str, attributions: list[Attribution], sentence_spans: Sequen
     quotes: list[Quote] = []
 
     def sent_of(pos: int) -> int | None:
-        return sentence_index(list(sentence_spans), pos)
+        return sentence_index(sentence_spans, pos)
 
     for a in attributions:
         if a.quoted:

@@ -12,6 +12,7 @@ sentence that follows it. This is measured against spaCy's rule-based
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: Abbreviations after which a period does not end a sentence (lower-case, without the final period).
 ABBREVIATIONS = frozenset(
@@ -99,9 +100,11 @@ def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
-def sentence_index(spans: list[tuple[int, int]] | tuple[tuple[int, int], ...], pos: int) -> int | None:
-    """Index of the sentence span containing character ``pos`` (binary search), or None."""
+def sentence_index(spans: Sequence[tuple[int, int]], pos: int) -> int | None:
+    """Index of the sentence span containing character ``pos`` (binary search), or None.
+
+    ``spans`` are sorted (start, end) pairs; the search runs on them directly, with no copy."""
     from bisect import bisect_right
 
-    i = bisect_right([s for s, _ in spans], pos) - 1 if spans else -1
+    i = bisect_right(spans, (pos, float("inf"))) - 1 if spans else -1
     return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else None

@@ -92,8 +92,7 @@ class GuardMiddleware:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [
+                message["headers"] = list(message.get("headers", [])) + [
                     (k, v) for k, v in SECURITY_HEADERS if k not in names]
             await send(message)
 
@@ -343,11 +342,9 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
                            "title": views.highlight(a.title or a.display_title, flags) if (a.title or a.display_title) else None,
                            "paras": [views.highlight(p, flags) for p in views.paragraphs(a.clean_text)]})
         by_id = {a.id: a for a in articles}
-        framing = [dict(f, outlet=by_id[f["article_id"]].label if f.get("article_id") in by_id else "")
-                   for f in story.framing]
         return render("story.html.j2", story=story, articles=articles, number=number, by_id=by_id,
                       bodies=bodies, more=articles[settings.side_by_side:], copies=copies, canon=canon,
-                      matrix=views.fact_matrix(story, articles), matrix_rows=settings.matrix_rows, framing=framing,
+                      matrix=views.fact_matrix(story, articles), matrix_rows=settings.matrix_rows, framing=story.framing,
                       timeline=views.timeline(articles))
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
