@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsprism.clean import Clean, classify
-from newsprism.clean.lines import normalise
+from newsprism.clean.lines import key, normalise
 from newsprism.errors import NewsprismError
 from newsprism.model import Article
 
@@ -54,3 +54,29 @@ def test_clean_never_raises_except_coded_and_loses_no_line(raw: str, title: str 
     removed = [s.text for s in doc.removed]
     for _, text in _nonblank(raw):
         assert text in body or any(text in r for r in removed), text
+
+
+def _key_by_definition(text: str) -> str:
+    import re
+    import unicodedata
+
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from(NOISY), st.text(max_size=80),
+                 st.text(alphabet="ab _-.,\u2019\u201c\u201d\u2014\u00a0\u0130\ufb01\u2460\u00df\u03a3", max_size=40)))
+def test_line_key_matches_its_definition(text: str) -> None:
+    # the fast paths (ASCII, typographic punctuation) give exactly the NFKC, case-folded words
+    assert key(text) == _key_by_definition(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from(NOISY), st.text(max_size=80),
+                 st.text(alphabet="aB _-.,\u2019\u201c\u201d\u2014\u00a0\u0130\ufb01\u2460\u00df\u03a3", max_size=40)))
+def test_dedup_words_match_their_definition(text: str) -> None:
+    import re
+
+    from newsprism.dedup import normalise_tokens
+
+    assert normalise_tokens(text) == re.findall(r"\w+", text.lower())

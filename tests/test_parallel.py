@@ -56,6 +56,8 @@ class Shout(DocumentStage):
         if "refuse" in doc.raw_text:
             raise ValueError("refused on purpose")
         doc.clean_text = doc.raw_text.upper()
+        if doc.id.endswith("3"):  # a replaced raw text must come back from the worker
+            doc.raw_text = doc.raw_text.replace("quay", "harbour")
         doc.metadata["pid"] = os.getpid()
         self.stats["shouted"] += 1
         return doc
@@ -114,12 +116,15 @@ def test_worker_pool_gives_the_serial_results_in_order_with_the_same_counters() 
         assert (pids == {os.getpid()}) == (workers == 1)  # two workers: the work ran elsewhere
         results[workers] = (
             [(type(o).__name__, getattr(o, "id", o.input), getattr(o, "clean_text", None),
-              getattr(o, "scratch", {}).get("lengths")) for o in out],
+              getattr(o, "scratch", {}).get("lengths"), getattr(o, "raw_text", None)) for o in out],
             {k: v for k, v in shout.stats.items() if k != "seconds"},
         )
     assert results[1] == results[2]
     rows, stats = results[2]
-    assert rows[17] == ("Rejection", "unreadable.bin", None, None)  # passed through where it was
+    assert rows[17] == ("Rejection", "unreadable.bin", None, None, None)  # passed through where it was
+    # raw texts: those a stage replaced came back, the others were restored from what was sent
+    assert rows[4][4] == "the quay wall at berth 4 was repaired"
+    assert rows[13][4] == "the harbour wall at berth 13 was repaired"
     assert sum(1 for r in rows if r[0] == "Rejection") == 1 + 5  # articles 5, 16, 27, 38, 49
     assert all(r[3] == len(r[2]) for r in rows if r[0] == "Article")  # prepared in the workers
     assert stats == {"in": 60, "out": 55, "rejected": 5, "shouted": 55}

@@ -104,3 +104,25 @@ def test_document_stage_after_a_corpus_stage_sees_its_output(tmp_path) -> None:
 
     with Store(tmp_path / "s.db") as st:
         assert st.article_count() == 1
+        # the text a corpus stage rewrote was stored again in full, and indexed for search
+        (stored,) = st.get_articles([res.articles[0].id])
+        assert stored.clean_text.endswith("MARKED BY CORPUS STAGE")
+        assert st.search_articles("marked")[1] == 1 and st.pending_index() == 0
+
+
+def test_a_failed_background_write_fails_the_run(tmp_path) -> None:
+    from newsprism.analyze import analyze
+    from newsprism.clean import Clean
+    from newsprism.pipeline import CorpusStage
+
+    class Saver(CorpusStage):
+        name = "saver"
+        requires = ("clean_text",)
+
+        def run(self, docs, ctx):
+            ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
+            return docs
+
+    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    with pytest.raises(Exception, match="no_such_table"):
+        analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))

@@ -115,3 +115,18 @@ def test_story_list_pages_come_from_the_index_not_a_sort(tmp_path) -> None:  # n
         for sql in pages:
             plan = " ".join(str(tuple(r)) for r in s.db.execute("EXPLAIN QUERY PLAN " + sql))
             assert "stories_rank" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_update_articles_rewrites_story_and_json_but_leaves_the_text(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as s:
+        a = Article(id="a1", input="in.txt", raw_text="The quay wall was repaired.",
+                    clean_text="The quay wall was repaired.", title="Quay repaired")
+        s.upsert_articles([a])
+        assert Store.column_values(a) == ("in.txt", None, None, "Quay repaired", None, "The quay wall was repaired.")
+        a.story_id, a.canonical_id, a.metadata["note"] = "s_1", "a1", "checked"
+        # an id the store does not hold is not counted, so the caller can fall back to an upsert
+        assert s.update_articles([a, Article(id="missing", input="x")], run_id=None) == 1
+        got = s.get_article("a1")
+        assert got is not None and (got.story_id, got.canonical_id, got.metadata["note"]) == ("s_1", "a1", "checked")
+        assert got.clean_text == "The quay wall was repaired." and s.story_ids_of(["a1"]) == {"a1": "s_1"}
+        assert s.pending_index() == 0 and s.search_articles("quay")[1] == 1  # text unchanged: not re-indexed

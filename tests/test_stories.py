@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from newsprism.analyze import analyze
-from newsprism.dedup import Dedup, choose_canonical, fingerprint, is_copy
+from newsprism.dedup import MIN_SKETCH, Dedup, Fingerprint, choose_canonical, fingerprint, is_copy, may_copy
 from newsprism.model import Article
 from newsprism.pipeline import Context
 from newsprism.stories import GroupStories, average_linkage, key_terms
@@ -176,6 +176,22 @@ def test_dedup_kinds() -> None:
     docs = [Article(id=i, input=i, clean_text=t) for i, t in (("x1", a), ("x2", exact), ("x3", near), ("x4", other))]
     out = {d.id: d for d in Dedup().run(docs, Context())}
     assert out["x1"].copies == ["x2", "x3"] and out["x4"].canonical_id == "x4"
+
+
+def test_anchor_screen_passes_copies_and_drops_strangers() -> None:
+    a = WIRE["text"]
+    part = "Editor's note: readers may call the help line.\n\n" + a + "\n\nMore local coverage follows tomorrow."
+    fa, fp = fingerprint(a)[0], fingerprint(part)[0]
+    assert len(fa.anchors) >= 1 and may_copy(fa, fp) and may_copy(fp, fa)
+    # many anchors, none shared: dropped; too few anchors for an estimate: always verified
+    many = list(range(0, 16 * MIN_SKETCH, 16))
+    stranger = Fingerprint(content_hash="x", n_words=500, anchors=[x + 1 for x in many])
+    assert not may_copy(Fingerprint(content_hash="y", n_words=500, anchors=many), stranger)
+    few = Fingerprint(content_hash="z", n_words=60, anchors=many[: MIN_SKETCH - 1])
+    assert may_copy(few, stranger)
+    # half the anchors shared: well inside three standard errors of the thresholds at this size
+    half = Fingerprint(content_hash="h", n_words=500, anchors=many[: MIN_SKETCH // 2] + [x + 1 for x in many[MIN_SKETCH // 2:]])
+    assert may_copy(half, Fingerprint(content_hash="y", n_words=500, anchors=many))
 
 
 def test_two_articles_carrying_the_same_wire_text_are_not_made_copies_of_each_other() -> None:

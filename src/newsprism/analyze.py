@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 import time
@@ -93,13 +94,14 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     pending: list[Article] = []
     pending_rej: list[Rejection] = []
     order: list[str] = []  # ids in reading order, so results don't depend on which were resumed
+    written: dict[str, tuple[Any, ...]] = {}  # text columns as first stored (see _write_final)
     signature = pipeline.signature()
     phases = pipeline.phases()
     streamed: list[Any] = phases[0][1] if phases and phases[0][0] == "document" else []
     later = phases[1:] if streamed else phases
     items = read_paths(inputs, settings, read_stats)
     if not reprocess:
-        items = _resume(items, store, signature, articles, order, read_stats, settings.commit_every)
+        items = _resume(items, store, signature, articles, order, read_stats, settings.commit_every, written)
     for item in executor.map_documents(streamed, _tagged(items, signature, order)):
         if isinstance(item, Rejection):
             rejected.append(item)
@@ -115,30 +117,32 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         articles[item.id] = item
         pending.append(item)
         if len(pending) >= settings.commit_every:
-            store.upsert_articles(pending, run_id, index=False)
+            _write_first(store, pending, run_id, written)
             store.add_rejections(run_id, pending_rej)
             pending, pending_rej = [], []
-    store.upsert_articles(pending, run_id, index=False)
+    _write_first(store, pending, run_id, written)
     store.add_rejections(run_id, pending_rej)
     docs = [articles[i] for i in dict.fromkeys(order) if i in articles]
     previous_story = store.story_ids_of([d.id for d in docs])
     ctx = Context(store=store, settings=settings, run_id=run_id)
-    # full-text indexing runs in the background once no worker pool is left to fork (see _Indexer)
-    indexer: list[_Indexer] = []
+    # the run's background writer starts once no worker pool is left to fork (see _Writer)
+    writer: list[_Writer] = []
 
-    def start_indexer() -> None:
-        if not indexer:
-            indexer.append(_Indexer(store.path))
+    def start_writer() -> None:
+        if not writer:
+            writer.append(_Writer(store.path))
+            ctx.writer = writer[0].submit
 
     try:
-        docs, story_stages = _later_phases(later, docs, ctx, executor, store, run_id, rejected, start_indexer)
-        start_indexer()
-        for i in range(0, len(docs), settings.commit_every):  # in batches: one run's rows at once took GBs
-            store.upsert_articles(docs[i:i + settings.commit_every], run_id, index=False)
+        docs, story_stages = _later_phases(later, docs, ctx, executor, store, run_id, rejected, start_writer)
+        start_writer()
+        final = docs
+        writer[0].submit(lambda s: (_write_final(s, final, run_id, written, settings.commit_every),
+                                    s.index_pending()))  # what the corpus stages changed
     finally:
-        for thread in indexer:
+        ctx.writer = None
+        for thread in writer:
             thread.join(reraise=sys.exc_info()[0] is None)
-    store.index_pending()  # what the corpus stages changed (and any a crashed run left)
 
     stories = assemble_stories(store, docs, previous_story)
     # members are read from the store once (a story can hold articles of earlier runs) and
@@ -153,16 +157,39 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
     return RunResult(run_id=run_id, db=store.path, articles=docs, stories=stories, rejected=rejected, stats=stats)
 
 
+def _write_first(store: Store, docs: list[Article], run_id: int, written: dict[str, tuple[Any, ...]]) -> None:
+    """Store the mapped articles (so a crash later loses none of that work), noting their text
+    columns as written."""
+    store.upsert_articles(docs, run_id, index=False)
+    for d in docs:
+        written[d.id] = Store.column_values(d)
+
+
+def _write_final(store: Store, docs: list[Article], run_id: int, written: dict[str, tuple[Any, ...]],
+                 batch: int) -> None:
+    """Store what the corpus stages changed, in batches (one run's rows at once took GBs).
+    Articles whose text columns are as first written (usually all but the few a stage such as
+    Boilerplate rewrote) get the cheaper :meth:`Store.update_articles`; the others, and any
+    not found, a full upsert. Comparing is cheap: unchanged values are the very same objects."""
+    for i in range(0, len(docs), batch):
+        part = docs[i:i + batch]
+        same = [d for d in part if written.get(d.id) == Store.column_values(d)]
+        other = [d for d in part if written.get(d.id) != Store.column_values(d)]
+        if same and store.update_articles(same, run_id) != len(same):
+            other = part  # a row went missing meanwhile: write the batch in full
+        store.upsert_articles(other, run_id, index=False)
+
+
 def _later_phases(later: list[tuple[str, list[Any]]], docs: list[Article], ctx: Context, executor: Any,
-                  store: Store, run_id: int, rejected: list[Rejection], start_indexer: Any
+                  store: Store, run_id: int, rejected: list[Rejection], start_writer: Any
                   ) -> tuple[list[Article], list[Any]]:
     """Run the phases after the streamed map: corpus stages, any later document map; collect
-    the story stages. ``start_indexer`` is called once no map is left (a worker pool is never
-    forked while the indexer thread runs)."""
+    the story stages. ``start_writer`` is called once no map is left (a worker pool is never
+    forked while the writer thread runs)."""
     story_stages: list[Any] = []
     for n, (kind, stages) in enumerate(later):
         if not any(k == "document" for k, _ in later[n:]):
-            start_indexer()
+            start_writer()
         if kind == "corpus":
             for stage in stages:
                 docs = _timed(stage, lambda s=stage, d=docs: s.run(d, ctx), len(docs))
@@ -184,23 +211,44 @@ def _later_phases(later: list[tuple[str, list[Any]]], docs: list[Article], ctx: 
     return docs, story_stages
 
 
-class _Indexer(threading.Thread):
-    """Runs :meth:`Store.index_pending` in the background; ``join`` re-raises its error."""
+_STOP = object()
+
+
+class _Writer(threading.Thread):
+    """The run's background writer, on its own connection: first the full-text indexing of the
+    articles stored so far, then the jobs handed to it (``Context.write``), in order. SQLite
+    does its work without holding the GIL, so the writes overlap the corpus stages' Python on
+    another core. ``join`` waits for every job and re-raises the first error (the jobs after a
+    failed one are skipped)."""
 
     def __init__(self, db: str) -> None:
-        super().__init__(name="newsprism-indexer", daemon=True)
+        super().__init__(name="newsprism-writer", daemon=True)
         self.db = db
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.start()
 
+    def submit(self, job: Any) -> None:
+        self.jobs.put(job)
+
     def run(self) -> None:
+        store: Store | None = None
         try:
-            with Store(self.db) as store:
-                store.index_pending()
+            store = Store(self.db)
+            store.index_pending()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
             self.error = exc
+        while (job := self.jobs.get()) is not _STOP:
+            if self.error is None:
+                try:
+                    job(store)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
+                    self.error = exc
+        if store is not None:
+            store.close()
 
     def join(self, timeout: float | None = None, reraise: bool = True) -> None:
+        self.jobs.put(_STOP)
         super().join(timeout)
         if self.error is not None and reraise:
             raise self.error
@@ -215,7 +263,8 @@ def _tagged(items: Iterable[Article | Rejection], signature: str, order: list[st
 
 
 def _resume(items: Iterable[Article | Rejection], store: Store, signature: str, done: dict[str, Article],
-            order: list[str], stats: Counter[str], batch: int) -> Iterator[Article | Rejection]:
+            order: list[str], stats: Counter[str], batch: int,
+            written: dict[str, tuple[Any, ...]]) -> Iterator[Article | Rejection]:
     """Pass on only what the store does not already hold as processed by this same pipeline.
 
     Articles found are loaded from the store into ``done`` instead, so a rerun after a crash
@@ -231,7 +280,9 @@ def _resume(items: Iterable[Article | Rejection], store: Store, signature: str, 
             if old is not None and old.metadata.get("pipeline") == signature and old.clean_text is not None:
                 if it.input != old.input and it.input not in old.metadata.get("also_input", []):
                     old.metadata.setdefault("also_input", []).append(it.input)
-                done.setdefault(old.id, old)
+                if old.id not in done:
+                    done[old.id] = old
+                    written[old.id] = Store.column_values(old)  # as stored
                 order.append(old.id)
                 stats["resumed"] += 1
             else:

@@ -42,6 +42,7 @@ import numpy as np
 
 from .model import Article
 from .pipeline import Context, CorpusStage
+from .words import ascii_words
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -60,6 +61,8 @@ CONTAINMENT = 0.8
 MIN_WORDS = 40
 #: An anchor shared by more documents than this is boilerplate, not evidence.
 ANCHOR_MAX_DF = 20
+#: Pairs whose anchors are too few for an estimate are always verified on their full sets.
+MIN_SKETCH = 8
 
 _rng = np.random.default_rng(20240601)  # fixed: signatures must be the same in every process
 _A = (_rng.integers(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
@@ -83,7 +86,9 @@ _token_cache = _TokenHashes()
 
 
 def normalise_tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """The lower-cased ``\\w+`` words of ``text``."""
+    words = ascii_words(text)
+    return words if words is not None else _WORD.findall(text.lower())
 
 
 def normalised_hash(tokens: Sequence[str]) -> str:
@@ -149,7 +154,10 @@ class Fingerprint:
 
     def keys(self) -> list[int]:
         """The keys kept in the store: the hash, the bands and a sub-sample of the anchors."""
-        return [self.hash_key] + self.bands + [a for a in self.anchors if a % STORED_ANCHOR_EVERY == 0]
+        if not self.anchors:
+            return [self.hash_key] + self.bands
+        a = np.array(self.anchors, dtype=np.int64)
+        return [self.hash_key] + self.bands + a[a % STORED_ANCHOR_EVERY == 0].tolist()
 
 
 def fingerprint(text: str, shingles: bool = True) -> tuple[Fingerprint, np.ndarray]:
@@ -182,6 +190,23 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         return 0.0, 0.0
     inter = len(np.intersect1d(a, b, assume_unique=True))
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+
+
+def may_copy(a: Fingerprint, b: Fingerprint) -> bool:
+    """Could the pair be a copy? A screen on the anchors before the exact shingle sets are built.
+
+    Anchors are a consistent sample of each text's shingles (the same shingle is an anchor in
+    every text that has it), so the share of the fewer anchors found in the other text
+    estimates the containment, which is never below the Jaccard similarity. With ``k`` anchors
+    its standard error is at most ``0.5 / sqrt(k)``; a pair is dropped only when the estimate
+    is more than three of those below both thresholds. Most candidates from shared anchors
+    are two articles quoting one statement, not copies: this leaves a few percent of them.
+    """
+    k = min(len(a.anchors), len(b.anchors))
+    if k < MIN_SKETCH:
+        return True
+    shared = len(set(a.anchors).intersection(b.anchors))
+    return shared / k >= min(JACCARD, CONTAINMENT) - 1.5 / k ** 0.5
 
 
 def is_copy(a: np.ndarray, b: np.ndarray) -> str | None:
@@ -301,27 +326,24 @@ class Dedup(CorpusStage):
     prepare_requires = ("clean_text",)
 
     def prepare(self, doc: Article) -> None:
-        """Fingerprint and sorted shingle set of one article, computed in the parallel document map."""
-        fp, raw = fingerprint(doc.text or "", shingles=False)
-        doc.scratch[self.name] = (fp, np.unique(_top32(raw)))
+        """The fingerprint of one article, computed in the parallel document map. Its shingle set
+        is not kept: only articles in a candidate pair need one (a few percent of a corpus), and
+        shipping every set back from the workers cost more than rebuilding those."""
+        doc.scratch[self.name] = fingerprint(doc.text or "", shingles=False)[0]
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:
         store = getattr(ctx, "store", None)
         fps: dict[str, Fingerprint] = {}
         raws: dict[str, np.ndarray] = {}
         by_id = {d.id: d for d in docs}
-        sets: dict[str, np.ndarray] = {}
         for d in docs:
-            got = d.scratch.pop(self.name, None)
-            if got is not None:  # prepared in the map: the sorted set is ready
-                fp, sets[d.id] = got
-            else:  # 32-bit and unsorted: only candidates' sets get sorted
+            fp = d.scratch.pop(self.name, None)  # prepared in the map: candidates' sets are rebuilt
+            if fp is None:  # 32-bit and unsorted: only candidates' sets get sorted
                 fp, raw = fingerprint(d.text or "", shingles=False)
                 raws[d.id] = _top32(raw)
             d.content_hash = fp.content_hash
             fps[d.id] = fp
         shingles = _Shingles(by_id, raws)
-        shingles.cache.update(sets)
         uf = _UnionFind()
         for d in docs:
             uf.find(d.id)
@@ -352,6 +374,9 @@ class Dedup(CorpusStage):
         for a, b in pairs:
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
+                continue
+            if not may_copy(fps[a], fps[b]):
+                self.stats["screened_out"] += 1
                 continue
             kind = is_copy(shingles[a], shingles[b])
             if not kind:
@@ -386,7 +411,8 @@ class Dedup(CorpusStage):
                 self.stats["groups"] += 1
                 self.stats["copies"] += len(copies)
         if store is not None and hasattr(store, "dedup_save"):
-            store.dedup_save({aid: fp.keys() for aid, fp in fps.items()})
+            keys = {aid: fp.keys() for aid, fp in fps.items()}
+            ctx.write(lambda s: s.dedup_save(keys))
         self.stats["stored_updated"] += len(changed_stored)
         return docs + changed_stored
 

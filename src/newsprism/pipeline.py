@@ -48,6 +48,18 @@ class Context:
     store: Any = None  # newsprism.store.Store, for incremental stages
     settings: Any = None  # newsprism.config.Settings
     run_id: int | None = None
+    #: Set by ``analyze`` while the run has a background writer: takes a job ``job(store)``.
+    writer: Any = None
+
+    def write(self, job: Any) -> None:
+        """Store something: ``job(store)``, on the run's background writer when it has one (the
+        write then overlaps the stage's remaining work and later stages; jobs run in order and
+        all are done before the run's articles and stories are stored), else at once. A stage
+        must not read back within the run what it wrote this way."""
+        if self.writer is not None:
+            self.writer(job)
+        elif self.store is not None:
+            job(self.store)
 
 
 class Stage:

@@ -348,6 +348,25 @@ class Store:
                 self._index_pending(db, None)
         return len(rows)
 
+    @staticmethod
+    def column_values(a: Article) -> tuple[Any, ...]:
+        """An article's values of the columns :meth:`update_articles` leaves alone (the text
+        ones): when they are the values last written, that cheaper update is enough."""
+        return (a.input, a.url, a.outlet, a.title, a.published, a.clean_text)
+
+    def update_articles(self, articles: Sequence[Article], run_id: int | None = None) -> int:
+        """Rewrite stored articles whose text columns (:meth:`column_values`) did not change:
+        their story, canonical and JSON only. About three times faster than an upsert, which
+        writes and compares every text again. Returns how many rows were found and updated."""
+        rows = [(a.story_id, a.canonical_id, _dumps(_article_row(a)), run_id, a.id) for a in articles]
+        if not rows:
+            return 0
+        with self.transaction() as db:
+            cur = db.executemany(
+                """UPDATE articles SET story_id = COALESCE(?, story_id), canonical_id = COALESCE(?, canonical_id),
+                                       data = ?, last_run = ? WHERE id = ?""", rows)
+            return int(cur.rowcount)
+
     def index_pending(self, batch: int | None = 1000) -> int:
         """Index the rows whose full-text indexing is pending, ``batch`` rows per transaction
         (so other writers wait at most one batch); returns how many were indexed."""
@@ -514,9 +533,13 @@ class Store:
         keys = np.fromiter((k for aid in ids for k in keys_by_article[aid]), dtype=np.int64)
         owner = np.repeat(np.arange(len(ids)), [len(keys_by_article[aid]) for aid in ids])
         order = np.argsort(keys, kind="stable")  # insert in b-tree order
-        rows = zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist()))
+        # One statement over a JSON array instead of a row at a time: SQLite then inserts every
+        # row without coming back for the GIL (millions of round trips took 3x as long, and 10x
+        # on a background thread while the main one ran Python).
+        rows = orjson.dumps(list(zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist()))))
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO dedup_keys(key, article_id) VALUES (?, ?)", rows)
+            db.execute("INSERT OR IGNORE INTO dedup_keys(key, article_id) "
+                       "SELECT value ->> 0, value ->> 1 FROM json_each(?)", (rows.decode("utf-8"),))
 
     def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
                      ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:

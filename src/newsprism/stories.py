@@ -284,7 +284,7 @@ class GroupStories(CorpusStage):
         new = [d for d in canon if d.story_id is None]
         self.stats["kept"] += len(canon) - len(new)
         if new:
-            self._cluster(new, store)
+            self._cluster(new, store, ctx)
         # copies follow their canonical
         missing = [d.canonical_id for d in docs if d.canonical_id and d.canonical_id != d.id
                    and d.canonical_id not in by_id]
@@ -302,7 +302,7 @@ class GroupStories(CorpusStage):
             d.scratch.pop(self.name, None)
         return docs
 
-    def _cluster(self, new: list[Article], store: Any) -> None:
+    def _cluster(self, new: list[Article], store: Any, ctx: Context) -> None:
         days = {d.id: parse_day(d.published) for d in new}
         new.sort(key=lambda d: (days[d.id] if days[d.id] is not None else 10**9, d.id))
         n = len(new)
@@ -384,10 +384,10 @@ class GroupStories(CorpusStage):
                 new[i].story_id = st.id
 
         if store is not None:
-            store.save_story_states([s.to_state() for s in stories.values() if s.dirty])
+            states = [s.to_state() for s in stories.values() if s.dirty]
             counts = dict(batch_df)
             counts[""] = n
-            store.add_term_df(counts)
+            ctx.write(lambda s: (s.save_story_states(states), s.add_term_df(counts)))
 
     def _candidate_pairs(self, X: Any, emb: np.ndarray | None, day_arr: np.ndarray, vocab: dict[str, int],
                          dfs: dict[str, int], n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -170,7 +170,7 @@ def _appeal(units: list[Unit], res: Result) -> None:
                 _mark(u, "appeal", "follows an appeal header")
     # lone appeal paragraphs in the last third: appeal wording addressed to the reader ("your support")
     for u in units[int(n * 2 / 3):]:
-        if u.kind == "body" and u.words <= 90 and rules.APPEAL_HINT.search(u.text.lower()) and not u.has_quote:
+        if u.kind == "body" and u.words <= 90 and rules.has_any(u.text.lower(), rules.APPEAL_HINTS) and not u.has_quote:
             cues = {m.lower() for m in rules.APPEAL_CUES.findall(u.text)}
             if len(cues) >= 2 and len(_READER.findall(u.text)) >= 2:
                 _mark(u, "appeal", "appeal wording addressed to the reader")

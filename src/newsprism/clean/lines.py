@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..words import ascii_words
+
 # Spaces of every width (incl. no-break), zero-width characters and the BOM.
 _WS = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _WORD = re.compile(r"\w+")
@@ -30,9 +32,11 @@ def normalise(line: str) -> str:
 
 
 def key(text: str) -> str:
-    """A comparison key: case-folded, NFKC, punctuation and spaces collapsed."""
-    t = text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_WORD.findall(t))
+    """A comparison key: NFKC, case-folded, the words (``\\w+``) joined by single spaces."""
+    words = ascii_words(text)  # ASCII: NFKC and case-folding are lower-casing
+    if words is None:
+        words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(words)
 
 
 @dataclass
@@ -58,7 +62,7 @@ class Unit:
 
     @property
     def has_quote(self) -> bool:
-        return any(q in self.text for q in _QUOTES)
+        return any(map(self.text.__contains__, _QUOTES))
 
     @property
     def alpha_ok(self) -> bool:
@@ -94,7 +98,7 @@ def split_units(raw: str) -> list[Unit]:
         blank = False
     units = _rewrap(units)
     for u in units:
-        u.words = len(u.text.split())
+        u.words = u.text.count(" ") + 1  # normalised: words are separated by single spaces
         u.key = key(u.text)
     return units
 

@@ -153,8 +153,8 @@ _APPEAL_HEAD = re.compile(
     _I,
 )
 #: Cheap test before APPEAL_CUES: every cue contains one of these (on lower-cased text).
-APPEAL_HINT = re.compile(r"donat|contribut|support|member|help us|your help|gift|reader-|journalism|chip in|"
-                         r"paywall|keep (?:our|this)|for (?:just|as little as)")
+APPEAL_HINTS = ("donat", "contribut", "support", "member", "help us", "your help", "gift", "reader-", "journalism",
+                "chip in", "paywall", "keep our", "keep this", "for just", "for as little as")
 APPEAL_CUES = re.compile(
     r"\b(?:donat\w*|contribut(?:e|ion|ions|ing)|support us|your support|supporting (?:us|our|the)|"
     r"become a (?:member|supporter|patron|subscriber)|help us|we need your help|"
@@ -217,14 +217,11 @@ _MEDIA_HINTS = ("photo", "image", "picture", "video", "footage", "illustration",
 _AGENCY_TAIL = ("getty", "afp", "reuters", "ap", "shutterstock", "epa", "alamy", "bloomberg", "xinhua", "pool")
 
 
-def _hints(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
-_EMBED_HINT = _hints(_EMBED_HINTS)
-_LICENSING_HINT = _hints(_LICENSING_HINTS)
-_MEDIA_HINT = _hints(_MEDIA_HINTS)
-_AGENCY_HINT = _hints(_AGENCY_TAIL)
+def has_any(low: str, words: tuple[str, ...]) -> bool:
+    """Does ``low`` contain one of ``words``? One substring scan per word, in C: about twice as
+    fast as a regex alternation of the same words, which tries every alternative at every
+    position where one could start."""
+    return any(map(low.__contains__, words))
 
 
 _CAPTION_LEAD = ("enlarge this image", "toggle caption", "hide caption", "image caption", "photo caption",
@@ -234,15 +231,16 @@ _CAPTION_LEAD = ("enlarge this image", "toggle caption", "hide caption", "image 
 def _is_caption(t: str, low: str) -> bool:
     if low.startswith(_CAPTION_LEAD):
         return True
-    media = _MEDIA_HINT.search(low) is not None
-    if t.endswith(")") and (media or _AGENCY_HINT.search(low, len(low) - 60 if len(low) > 60 else 0)):
+    paren, colon = t.endswith(")"), ":" in t or "|" in t
+    media = (paren or colon) and has_any(low, _MEDIA_HINTS)  # only read with one of those
+    if paren and (media or has_any(low[-60:], _AGENCY_TAIL)):
         if _CAPTION[0].search(t) or _CAPTION[1].search(t):
             return True
-    if media and (":" in t or "|" in t) and (_CAPTION[2].match(t) or _CAPTION[3].search(t) or _CAPTION[6].search(t)):
+    if media and colon and (_CAPTION[2].match(t) or _CAPTION[3].search(t) or _CAPTION[6].search(t)):
         return True
     if t.startswith("FILE") and _CAPTION[4].match(t):
         return True
-    return ("/" in t or "|" in t) and _AGENCY_HINT.search(low[-40:]) is not None and bool(_CAPTION[5].search(t))
+    return ("/" in t or "|" in t) and has_any(low[-40:], _AGENCY_TAIL) and bool(_CAPTION[5].search(t))
 
 
 def origin_in(text: str) -> str | None:
@@ -343,9 +341,9 @@ def line_kind(u: Unit) -> tuple[str, str] | None:
         return "navigation", "link to other content"
     # cheap substring tests first: most lines are prose and match none of the costlier patterns below
     low = t.lower()
-    if _EMBED_HINT.search(low) and _EMBED.search(t):
+    if has_any(low, _EMBED_HINTS) and _EMBED.search(t):
         return "embed", "social-media embed"
-    if u.words <= 80 and _LICENSING_HINT.search(low) and not u.has_quote and \
+    if u.words <= 80 and not u.has_quote and has_any(low, _LICENSING_HINTS) and \
             (_LICENSING.search(t) if u.words <= 35 else _LICENSING_STRONG.search(t)):
         return "licensing", "licensing or syndication note"
     if u.words <= 40 and credits_in(u):

@@ -69,12 +69,37 @@ def _exit_with_parent(parent: int) -> None:
         time.sleep(0.5)
 
 
+#: The raw inputs, the largest fields of an article: a worker sends one back only when a stage
+#: replaced it (the parent still holds what it sent), which halves what crosses the pipe.
+_RAW_FIELDS = ("raw_text", "raw_html")
+
+
 def _work(chunk: list[Article | Rejection]) -> tuple[list[Article | Rejection], list[dict[str, Any]]]:
-    """One chunk in a worker: the stages' results in order, and the counters they kept."""
+    """One chunk in a worker: the stages' results in order (raw inputs left out where they
+    are unchanged, see :func:`_restore_raw`), and the counters the stages kept."""
     for s in _WORKER_STAGES:
         s.stats = Counter()
+    sent = [tuple(getattr(a, f) for f in _RAW_FIELDS) if isinstance(a, Article) else None for a in chunk]
     out = apply_document_stages_batch(_WORKER_STAGES, chunk)
+    for a, raw in zip(out, sent):
+        if raw is not None and isinstance(a, Article):
+            for f, before in zip(_RAW_FIELDS, raw):
+                if getattr(a, f) is before and before:  # the very object received: unchanged
+                    setattr(a, f, _UNCHANGED)
     return out, [dict(s.stats) for s in _WORKER_STAGES]
+
+
+#: Stands in for an unchanged raw field on the way back (``None`` and ``""`` are real values).
+_UNCHANGED = "\x00newsprism-unchanged\x00"
+
+
+def _restore_raw(out: list[Article | Rejection], sent: list[Article | Rejection]) -> None:
+    """Put back the raw fields a worker left out: from the articles this process sent."""
+    for a, src in zip(out, sent):
+        if isinstance(a, Article) and isinstance(src, Article):
+            for f in _RAW_FIELDS:
+                if getattr(a, f) == _UNCHANGED:
+                    setattr(a, f, getattr(src, f))
 
 
 class LocalExecutor:
@@ -127,15 +152,17 @@ class LocalExecutor:
         payload = pickle.dumps(list(stages), protocol=pickle.HIGHEST_PROTOCOL)
         pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method),
                                    initializer=_init_worker, initargs=(payload, os.getpid()))
-        inflight: deque[Future[Any]] = deque()
+        inflight: deque[tuple[Future[Any], list[Article | Rejection]]] = deque()
         limit = self.workers * 4
         try:
             while True:
                 chunk = list(islice(items, self.chunk))
                 if chunk:
-                    inflight.append(pool.submit(_work, chunk))
-                while inflight and (len(inflight) >= limit or not chunk or inflight[0].done()):
-                    results, counters = inflight.popleft().result()
+                    inflight.append((pool.submit(_work, chunk), chunk))
+                while inflight and (len(inflight) >= limit or not chunk or inflight[0][0].done()):
+                    future, sent = inflight.popleft()
+                    results, counters = future.result()
+                    _restore_raw(results, sent)
                     for stage, counts in zip(stages, counters):
                         stage.stats.update(counts)
                     yield from results
