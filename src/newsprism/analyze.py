@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from concurrent.futures import Future
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,20 +138,22 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         docs, story_stages = _later_phases(later, docs, ctx, executor, store, run_id, rejected, start_writer)
         start_writer()
         final = docs
-        writer[0].submit(lambda s: (_write_final(s, final, run_id, written, settings.commit_every),
-                                    s.index_pending()))  # what the corpus stages changed
+        ctx.writer = None  # story stages write at once
+        # stories are assembled from what the store holds: wait for the articles' final writes
+        # (and the writes queued before them); search indexing may go on meanwhile
+        writer[0].submit(lambda s: _write_final(s, final, run_id, written, settings.commit_every)).result()
+
+        stories = assemble_stories(store, docs, previous_story)
+        # members are read from the store once (a story can hold articles of earlier runs) and
+        # shared by every story stage; story stages read articles, they do not change them
+        members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
+        for stage in story_stages:
+            stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
+        store.upsert_stories(stories, run_id)
     finally:
         ctx.writer = None
         for thread in writer:
             thread.join(reraise=sys.exc_info()[0] is None)
-
-    stories = assemble_stories(store, docs, previous_story)
-    # members are read from the store once (a story can hold articles of earlier runs) and
-    # shared by every story stage; story stages read articles, they do not change them
-    members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
-    for stage in story_stages:
-        stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
-    store.upsert_stories(stories, run_id)
 
     stats: dict[str, dict[str, Any]] = {"read": dict(read_stats)}
     stats.update(pipeline.stats())
@@ -215,11 +218,12 @@ _STOP = object()
 
 
 class _Writer(threading.Thread):
-    """The run's background writer, on its own connection: first the full-text indexing of the
-    articles stored so far, then the jobs handed to it (``Context.write``), in order. SQLite
-    does its work without holding the GIL, so the writes overlap the corpus stages' Python on
-    another core. ``join`` waits for every job and re-raises the first error (the jobs after a
-    failed one are skipped)."""
+    """The run's background writer, on its own connection. It runs the jobs handed to it
+    (``Context.write``, the final article writes) in order as they come, and between them
+    indexes pending articles for full-text search, one batch at a time. SQLite does its work
+    without holding the GIL, so the writes overlap the corpus stages' Python on another core.
+    ``join`` finishes the indexing, waits for every job and re-raises the first error (the jobs
+    after a failed one are skipped)."""
 
     def __init__(self, db: str) -> None:
         super().__init__(name="newsprism-writer", daemon=True)
@@ -228,24 +232,47 @@ class _Writer(threading.Thread):
         self.error: BaseException | None = None
         self.start()
 
-    def submit(self, job: Any) -> None:
-        self.jobs.put(job)
+    def submit(self, job: Any) -> Future[Any]:
+        """Queue ``job(store)``; the future is done when it has run (or was skipped)."""
+        done: Future[Any] = Future()
+        self.jobs.put((job, done))
+        return done
 
     def run(self) -> None:
         store: Store | None = None
         try:
             store = Store(self.db)
-            store.index_pending()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
             self.error = exc
-        while (job := self.jobs.get()) is not _STOP:
+        indexing = store is not None
+        while True:
+            try:
+                item = self.jobs.get(block=not indexing)
+            except queue.Empty:  # nothing queued: index one batch
+                indexing = self._step(lambda: store.index_pending(rounds=1) > 0)  # type: ignore[union-attr]
+                continue
+            if item is _STOP:
+                if indexing:
+                    self._step(lambda: store.index_pending())  # type: ignore[union-attr]
+                break
+            job, done = item
             if self.error is None:
-                try:
-                    job(store)
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
-                    self.error = exc
+                self._step(lambda: job(store))
+            if self.error is not None:
+                done.set_exception(self.error)
+            else:
+                done.set_result(None)
+            indexing = self.error is None  # a job may have left rows to index
         if store is not None:
             store.close()
+
+    def _step(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
+            if self.error is None:
+                self.error = exc
+            return False
 
     def join(self, timeout: float | None = None, reraise: bool = True) -> None:
         self.jobs.put(_STOP)

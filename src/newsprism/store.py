@@ -367,16 +367,19 @@ class Store:
                                        data = ?, last_run = ? WHERE id = ?""", rows)
             return int(cur.rowcount)
 
-    def index_pending(self, batch: int | None = 1000) -> int:
+    def index_pending(self, batch: int | None = 1000, rounds: int | None = None) -> int:
         """Index the rows whose full-text indexing is pending, ``batch`` rows per transaction
-        (so other writers wait at most one batch); returns how many were indexed."""
+        (so other writers wait at most one batch), for at most ``rounds`` transactions (None:
+        until none is left); returns how many were indexed."""
         done = 0
-        while True:
+        while rounds is None or rounds > 0:
             with self.transaction() as db:
                 n = self._index_pending(db, batch)
             done += n
             if not n or batch is None:
-                return done
+                break
+            rounds = None if rounds is None else rounds - 1
+        return done
 
     @staticmethod
     def _index_pending(db: sqlite3.Connection, limit: int | None) -> int:

@@ -95,6 +95,9 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
     in Python.
     """
     counts: Counter[str] = Counter()
+    if len(_WORD_TERM) + len(_CAP_TERM) > 1_000_000:  # bound memory on endless streams
+        _WORD_TERM.clear()
+        _CAP_TERM.clear()
     for part, weight in ((title or "", 2.0), (text[:LEAD_CHARS], 1.0)):
         if not part:
             continue
@@ -102,18 +105,17 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
         caps = Counter(_CAPS.findall(part))
         pairs = Counter(_unpossess(a.lower()) + "_" + _unpossess(b.lower()) for a, b in _CAP_PAIRS.findall(part))
         for w, c in words.items():
-            if w in STOPWORDS:
-                continue
-            if w[0].isdigit():
-                w2 = w.replace(",", "")
-                if len(w2) >= 2:
-                    counts[w2] += weight * c
-            elif len(w) >= 3:
-                counts[_unpossess(w)] += weight * c
+            t = _WORD_TERM.get(w, _UNSEEN)
+            if t is _UNSEEN:
+                t = _WORD_TERM[w] = _word_term(w)
+            if t is not None:
+                counts[t] += weight * c
         for w, c in caps.items():
-            low = _unpossess(w.lower())
-            if low not in STOPWORDS and len(low) >= 3:
-                counts[low] += 0.5 * weight * c
+            t = _CAP_TERM.get(w, _UNSEEN)
+            if t is _UNSEEN:
+                t = _CAP_TERM[w] = _cap_term(w)
+            if t is not None:
+                counts[t] += 0.5 * weight * c
         for w, c in pairs.items():
             counts[w] += 1.5 * weight * c
     for e in entities:
@@ -121,6 +123,29 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
         if key:
             counts["e:" + key.lower()] += 2.0
     return counts
+
+
+# The term each word gives (None: none), computed once per distinct word in this process.
+_UNSEEN = object()
+_WORD_TERM: dict[str, str | None] = {}
+_CAP_TERM: dict[str, str | None] = {}
+
+
+def _word_term(w: str) -> str | None:
+    """The term a lower-cased word counts as: numbers without commas, other words of three
+    letters or more without a possessive; stopwords none."""
+    if w in STOPWORDS:
+        return None
+    if w[0].isdigit():
+        w2 = w.replace(",", "")
+        return w2 if len(w2) >= 2 else None
+    return _unpossess(w) if len(w) >= 3 else None
+
+
+def _cap_term(w: str) -> str | None:
+    """The term a capitalised word adds (its name weight)."""
+    low = _unpossess(w.lower())
+    return low if low not in STOPWORDS and len(low) >= 3 else None
 
 
 def _pack_terms(counts: Counter[str]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -503,8 +528,15 @@ def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
     log = math.log
     idf = np.array([log((n_docs + 1) / (c + 1)) + 1.0 for c in df], dtype=np.float64)
     tf_raw = np.concatenate([w for _, w in raw]) if raw else np.zeros(0, dtype=np.float64)
-    distinct, inverse = np.unique(tf_raw, return_inverse=True)
-    tf = np.array([1.0 + log(v) for v in distinct.tolist()], dtype=np.float64)[inverse.ravel()]
+    halves = tf_raw * 2.0
+    codes = halves.astype(np.int64)
+    if len(codes) and codes.min() >= 1 and codes.max() <= 1_000_000 and np.array_equal(codes, halves):
+        # key-term weights are sums of halves: index a table instead of sorting every weight
+        table = np.array([0.0] + [1.0 + log(c / 2) for c in range(1, int(codes.max()) + 1)], dtype=np.float64)
+        tf = table[codes]
+    else:
+        distinct, inverse = np.unique(tf_raw, return_inverse=True)
+        tf = np.array([1.0 + log(v) for v in distinct.tolist()], dtype=np.float64)[inverse.ravel()]
     w = tf * idf[tid]
 
     rank = np.empty(len(uniq), dtype=np.int64)
