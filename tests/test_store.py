@@ -130,3 +130,20 @@ def test_update_articles_rewrites_story_and_json_but_leaves_the_text(tmp_path: P
         assert got is not None and (got.story_id, got.canonical_id, got.metadata["note"]) == ("s_1", "a1", "checked")
         assert got.clean_text == "The quay wall was repaired." and s.story_ids_of(["a1"]) == {"a1": "s_1"}
         assert s.pending_index() == 0 and s.search_articles("quay")[1] == 1  # text unchanged: not re-indexed
+
+
+def test_bulk_writes_round_trip_and_accumulate(tmp_path: Path) -> None:
+    # term counts, story states and dedup keys are written in one statement over a JSON array
+    with Store(tmp_path / "s.db") as s:
+        s.add_term_df({"quay": 2, 'odd "quoted" \\ term': 1, "": 5})
+        s.add_term_df({"quay": 3, "ferry": 1})
+        assert s.term_df(["quay", "ferry", "", 'odd "quoted" \\ term']) == {
+            "quay": 5, "ferry": 1, "": 5, 'odd "quoted" \\ term': 1}
+        s.save_story_states([("s1", 700000, 700002, {"n": 1, "terms": {"quay": 0.5}}), ("s2", None, None, {"n": 2})])
+        s.save_story_states([("s1", 700000, 700003, {"n": 2, "terms": {"quay": 1.0}})])
+        assert s.story_states(ids=["s1", "s2"]) == [("s1", 700000, 700003, {"n": 2, "terms": {"quay": 1.0}}),
+                                                     ("s2", None, None, {"n": 2})]
+        lo, hi = -2**63, 2**63 - 1  # the signed 64-bit range survives the JSON round trip
+        s.dedup_save({"a1": [1, lo, hi], "a2": [1]})
+        s.dedup_save({"a1": [1]})  # already there: ignored
+        assert sorted(s.dedup_lookup([1, lo, hi])) == [(lo, "a1"), (1, "a1"), (1, "a2"), (hi, "a1")]

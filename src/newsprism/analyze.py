@@ -139,14 +139,14 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         start_writer()
         final = docs
         ctx.writer = None  # story stages write at once
-        # stories are assembled from what the store holds: wait for the articles' final writes
-        # (and the writes queued before them); search indexing may go on meanwhile
-        writer[0].submit(lambda s: _write_final(s, final, run_id, written, settings.commit_every)).result()
+        # the articles' final writes and search indexing go on while stories are assembled and
+        # compared (from this run's articles in memory); the run ends when they are done
+        writer[0].submit(lambda s: _write_final(s, final, run_id, written, settings.commit_every))
 
         stories = assemble_stories(store, docs, previous_story)
-        # members are read from the store once (a story can hold articles of earlier runs) and
-        # shared by every story stage; story stages read articles, they do not change them
-        members = [store.get_articles(story.article_ids) for story in stories] if story_stages else []
+        # members from earlier runs are read from the store once and shared by every story
+        # stage; story stages read articles, they do not change them
+        members = _members(store, stories, docs) if story_stages else []
         for stage in story_stages:
             stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
         store.upsert_stories(stories, run_id)
@@ -343,27 +343,48 @@ def _run_story_stage(stage: Stage, pairs: list[tuple[Story, list[Article]]], ctx
 
 
 def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:
-    """Build every story this run touched from all its members in the store.
+    """Build every story this run touched from all its members.
 
-    Membership is read from the store (a story can hold articles of earlier runs); members
-    that are this run's articles are taken from memory, only the others are loaded.
-    Stories that lost all their members (articles moved elsewhere) are deleted.
+    This run's articles are taken from memory, with the story they have now; members from
+    earlier runs are read from the store (so this need not wait for this run's articles to be
+    written). Members are in the store's order (date, then id; undated first). Stories that
+    lost all their members (articles moved elsewhere) are deleted.
     """
     touched = {d.story_id for d in docs if d.story_id} | set(previous.values())
-    members_of = store.story_members(sorted(touched))
     in_run = {d.id: d for d in docs}
+    stored = store.story_members(sorted(touched))  # their rows for this run's articles may be stale
     others = {a.id: a for a in store.get_articles(
-        sorted({i for ids in members_of.values() for i in ids if i not in in_run}))}
+        sorted({i for ids in stored.values() for i in ids if i not in in_run}))}
+    members_of: dict[str, list[Article]] = {sid: [others[i] for i in ids if i in others]
+                                            for sid, ids in stored.items()}
+    for d in docs:
+        sid = d.story_id or previous.get(d.id)  # without a story now, the stored one is kept
+        if sid in touched:
+            members_of.setdefault(sid, []).append(d)  # type: ignore[arg-type]
     stories: list[Story] = []
     empty: list[str] = []
     for sid in sorted(touched):
-        members = [m for m in (in_run.get(i) or others.get(i) for i in members_of.get(sid, [])) if m is not None]
+        members = sorted(members_of.get(sid, []), key=_member_order)
         if not members:
             empty.append(sid)
             continue
         stories.append(_story_from(sid, members))
     store.delete_stories(empty)
     return stories
+
+
+def _members(store: Store, stories: list[Story], docs: list[Article]) -> list[list[Article]]:
+    """Each story's member articles: this run's from memory, the others from the store."""
+    in_run = {d.id: d for d in docs}
+    others = {a.id: a for a in store.get_articles(
+        sorted({i for st in stories for i in st.article_ids if i not in in_run}))}
+    return [[m for m in (in_run.get(i) or others.get(i) for i in st.article_ids) if m is not None]
+            for st in stories]
+
+
+def _member_order(a: Article) -> tuple[bool, str, str]:
+    """``ORDER BY published, id`` as SQLite sorts it (no date first; text compared by code point)."""
+    return (a.published is not None, a.published or "", a.id)
 
 
 def _story_from(sid: str, members: list[Article]) -> Story:

@@ -213,6 +213,26 @@ def _loads(text: str) -> Any:
         return json.loads(text)
 
 
+def _insert_many(db: sqlite3.Connection, target: str, rows: list[tuple[Any, ...]], conflict: str = "") -> None:
+    """``INSERT INTO target VALUES rows... conflict`` in one statement over a JSON array of the
+    rows, so SQLite inserts them all without coming back for the GIL: an ``executemany`` of a
+    million rows takes a GIL round trip per row, which cost 3x the time, and 10x on the
+    background writer while the main thread ran Python. Rows orjson cannot encode (lone
+    surrogates, integers over 64 bits) go through ``executemany``."""
+    if not rows:
+        return
+    width = len(rows[0])
+    try:
+        payload = orjson.dumps(rows).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        marks = ",".join("?" * width)
+        db.executemany(f"INSERT INTO {target} VALUES ({marks}) {conflict}", rows)
+        return
+    values = ", ".join(f"value ->> {i}" for i in range(width))
+    # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not a join
+    db.execute(f"INSERT INTO {target} SELECT {values} FROM json_each(?) WHERE true {conflict}", (payload,))
+
+
 def _article_row(a: Article) -> dict[str, Any]:
     """What is stored of an article: every persistent field but the raw HTML (shallow; orjson
     serialises the nested dataclasses)."""
@@ -536,13 +556,9 @@ class Store:
         keys = np.fromiter((k for aid in ids for k in keys_by_article[aid]), dtype=np.int64)
         owner = np.repeat(np.arange(len(ids)), [len(keys_by_article[aid]) for aid in ids])
         order = np.argsort(keys, kind="stable")  # insert in b-tree order
-        # One statement over a JSON array instead of a row at a time: SQLite then inserts every
-        # row without coming back for the GIL (millions of round trips took 3x as long, and 10x
-        # on a background thread while the main one ran Python).
-        rows = orjson.dumps(list(zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist()))))
+        rows = list(zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist())))
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO dedup_keys(key, article_id) "
-                       "SELECT value ->> 0, value ->> 1 FROM json_each(?)", (rows.decode("utf-8"),))
+            _insert_many(db, "dedup_keys(key, article_id)", rows, "ON CONFLICT DO NOTHING")
 
     def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
                      ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:
@@ -569,10 +585,9 @@ class Store:
         rows = [(sid, a, b, _dumps(d)) for sid, a, b, d in states]
         if rows:
             with self.transaction() as db:
-                db.executemany(
-                    """INSERT INTO story_state(story_id, first_day, last_day, data) VALUES (?,?,?,?)
-                       ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
-                         last_day=excluded.last_day, data=excluded.data""", rows)
+                _insert_many(db, "story_state(story_id, first_day, last_day, data)", rows,
+                             """ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
+                                  last_day=excluded.last_day, data=excluded.data""")
 
     def term_df(self, terms: Iterable[str]) -> dict[str, int]:
         """Stored document frequencies of ``terms`` ('' gives the number of documents counted)."""
@@ -587,9 +602,8 @@ class Store:
     def add_term_df(self, counts: dict[str, int]) -> None:
         if counts:
             with self.transaction() as db:
-                db.executemany(
-                    "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                    list(counts.items()))
+                _insert_many(db, "term_df(term, df)", list(counts.items()),
+                             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df")
 
     # -- rejections ------------------------------------------------------------
 
