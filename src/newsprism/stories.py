@@ -376,7 +376,7 @@ class GroupStories(CorpusStage):
             for i in members:
                 cl.add(vecs[i], emb[i] if emb is not None else None, days[new[i].id])
             best, best_s = None, -1.0
-            if stories:
+            if postings:  # candidates come only from indexed stories (stored, or joined by this run)
                 cand: Counter[str] = Counter()
                 for t in cl.top_terms(BLOCK_TERMS):
                     for sid in postings.get(t, ())[-POSTINGS:]:
