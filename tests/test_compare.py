@@ -154,3 +154,24 @@ def test_compare_uses_extracted_fields_after_the_extract_stage() -> None:
     assert ("number of people", "contradiction") in kinds
     assert ("number of workers", "precision difference") in kinds
     assert any(q["kind"] == "different speaker" for q in s.quote_differences)
+
+
+def test_a_name_the_other_outlet_also_gives_is_not_a_detail_only_one_gives() -> None:
+    from newsprism.model import Entity
+
+    a = Article(id="a", input="a", outlet="A", title="Dock strike",
+                clean_text="Harbour Commissioner Maren Oyelaran said on Tuesday that the dock strike cost the port "
+                           "four million pounds in lost fees over the week.",
+                entities=[Entity(name="Maren Oyelaran", label="PERSON", mentions=["Maren Oyelaran"], key="maren-oyelaran")])
+    # the other outlet names her too, but its extractor found no entity in that sentence
+    b = Article(id="b", input="b", outlet="B", title="Port counts cost of strike",
+                clean_text="The dock strike cost the port four million pounds in lost fees over the week, "
+                           "Maren Oyelaran's office said on Tuesday.")
+    c = Article(id="c", input="c", outlet="C", title="Strike ends",
+                clean_text="The dock strike cost the port four million pounds in lost fees over the week, the "
+                           "harbour board said on Tuesday, naming commissioner Tobiah Rusk as its negotiator.",
+                entities=[Entity(name="Tobiah Rusk", label="PERSON", mentions=["Tobiah Rusk"], key="tobiah-rusk")])
+    s = CompareStory().process_story(Story(id="s", article_ids=["a", "b", "c"]), [a, b, c], None)
+    names = [(f["text"], f["supported_by"]) for f in s.facts if f.get("about") == "name"]
+    assert ("Tobiah Rusk", ["c"]) in names  # only C names him, shown as a name, not a key
+    assert not any("oyelaran" in t.lower() for t, _ in names)  # B names her as well

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..extract.entities import slug
 from ..model import Article, Story
 from ..pipeline import Context, StoryStage
 from .align import align
@@ -66,7 +67,8 @@ class CompareStory(StoryStage):
         groups, info = align(by_article, self.encoder) if len(articles) > 1 else (
             [[c] for cs in by_article.values() for c in cs], {"encoder": None})
         self.stats["claims"] += sum(len(v) for v in by_article.values())
-        facts = self._facts(groups, ids, by_article)
+        names = {(e.key or norm_key(e.name)): e.name for a in articles for e in a.entities}
+        facts = self._facts(groups, ids, by_article, names)
         facts += self._sources(articles, by_article, ids)
         story.facts = facts
         story.conflicts = self._conflicts(groups, info)
@@ -82,7 +84,8 @@ class CompareStory(StoryStage):
     # -- facts ------------------------------------------------------------------------
 
     @staticmethod
-    def _facts(groups: list[list[Claim]], ids: list[str], by_article: dict[str, list[Claim]]) -> list[dict]:
+    def _facts(groups: list[list[Claim]], ids: list[str], by_article: dict[str, list[Claim]],
+               names: dict[str, str] | None = None) -> list[dict]:
         facts: list[dict] = []
         details: list[dict] = []
         n = len(ids)
@@ -103,16 +106,20 @@ class CompareStory(StoryStage):
             # details inside a shared fact that only one article gives: a number, a named entity
             for c in g:
                 others = [o for a, cs in by_article.items() if a != c.article_id for o in cs]
-                other_text = " ".join(o.text.lower() for o in others)
+                # names are compared as slugs on both sides: an entity key ("joe-biden") and the
+                # other articles' words ("Joe Biden's") then meet whatever their punctuation
+                other_text = slug(" ".join(o.text for o in others))
+                other_keys = {slug(x) for o in others for x in o.entities}
                 for num in c.numbers:
                     if not _present(num["value"], others):
                         details.append({"text": num["text"], "detail_of": rep.text, "about": "number",
                                         "sentence": c.text, "article_id": c.article_id})
                 for e in sorted(c.entities):
-                    if e.rsplit(" ", 1)[-1] in _DERIVED:
+                    es = slug(e)
+                    if es.rsplit("-", 1)[-1] in _DERIVED:
                         continue  # "u s made", "russian occupied": adjectives, not names
-                    if len(e) >= 4 and e not in other_text and not any(e in x for o in others for x in o.entities):
-                        details.append({"text": e, "detail_of": rep.text, "about": "name",
+                    if len(es) >= 4 and es not in other_text and not any(es in x for x in other_keys):
+                        details.append({"text": (names or {}).get(e, e), "detail_of": rep.text, "about": "name",
                                         "sentence": c.text, "article_id": c.article_id})
         order = {"shared": 0, "partial": 1, "single": 2}
         facts.sort(key=lambda f: (order[f["kind"]], f["supported_by"][0] if f["kind"] == "single" else "",
