@@ -593,6 +593,16 @@ class Store:
         """Stored document frequencies of ``terms`` ('' gives the number of documents counted)."""
         terms = list(dict.fromkeys(terms))
         out: dict[str, int] = {}
+        if self.db.execute("SELECT 1 FROM term_df LIMIT 1").fetchone() is None:
+            return out  # nothing counted yet (a first run): no lookups
+        try:  # one statement for all of them
+            payload = orjson.dumps(terms).decode("utf-8")
+        except (orjson.JSONEncodeError, TypeError):
+            payload = None
+        if payload is not None:
+            rows = self.db.execute("SELECT term, df FROM term_df WHERE term IN (SELECT value FROM json_each(?))",
+                                   (payload,))
+            return {r[0]: int(r[1]) for r in rows}
         for i in range(0, len(terms), 500):
             chunk = terms[i:i + 500]
             q = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"

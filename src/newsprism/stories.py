@@ -194,8 +194,11 @@ class _Story:
 
     def add(self, vec: dict[str, float], emb: np.ndarray | None, day: int | None) -> None:
         self._norms = None
-        for t, v in vec.items():
-            self.terms[t] = self.terms.get(t, 0.0) + v
+        if not self.terms:
+            self.terms = dict(vec)  # the same as adding each to 0.0 (the weights are positive)
+        else:
+            for t, v in vec.items():
+                self.terms[t] = self.terms.get(t, 0.0) + v
         if len(self.terms) > STORY_TERMS * 2:
             self.terms = dict(sorted(self.terms.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
         if emb is not None:
