@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 from collections import Counter
-from concurrent.futures import Future
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

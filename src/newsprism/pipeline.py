@@ -53,9 +53,9 @@ class Context:
 
     def write(self, job: Any) -> None:
         """Store something: ``job(store)``, on the run's background writer when it has one (the
-        write then overlaps the stage's remaining work and later stages; jobs run in order and
-        all are done before the run's articles and stories are stored), else at once. A stage
-        must not read back within the run what it wrote this way."""
+        write then overlaps the stage's remaining work and later stages; jobs run in order,
+        before the run's final article writes, and all are done before ``analyze`` returns),
+        else at once. A stage must not read back within the run what it wrote this way."""
         if self.writer is not None:
             self.writer(job)
         elif self.store is not None:
