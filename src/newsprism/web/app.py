@@ -328,13 +328,12 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
     def story_page(story_id: str, store: Store = Depends(get_store)) -> Response:
         story, articles = load_story(store, story_id)
         number = {a.id: i for i, a in enumerate(articles, 1)}
-        copies = {}
-        for a in articles:
-            ids = [c for c in a.copies if c != a.id]
-            if ids:
-                copies[a.id] = store.get_articles(ids)
+        copy_ids = {a.id: [c for c in a.copies if c != a.id] for a in articles}
         canon_ids = [a.canonical_id for a in articles if a.canonical_id and a.canonical_id != a.id]
-        canon = {c.id: c for c in store.get_articles(list(dict.fromkeys(canon_ids)))} if canon_ids else {}
+        wanted = list(dict.fromkeys([i for ids in copy_ids.values() for i in ids] + canon_ids))
+        loaded = {c.id: c for c in store.get_articles(wanted)} if wanted else {}  # one query for all
+        copies = {aid: [loaded[i] for i in ids if i in loaded] for aid, ids in copy_ids.items() if ids}
+        canon = {i: loaded[i] for i in canon_ids if i in loaded}
         bodies = []
         for a in articles[:settings.side_by_side]:
             flags = views.framing_flags(story, a)
