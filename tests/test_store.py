@@ -147,3 +147,15 @@ def test_bulk_writes_round_trip_and_accumulate(tmp_path: Path) -> None:
         s.dedup_save({"a1": [1, lo, hi], "a2": [1]})
         s.dedup_save({"a1": [1]})  # already there: ignored
         assert sorted(s.dedup_lookup([1, lo, hi])) == [(lo, "a1"), (1, "a1"), (1, "a2"), (hi, "a1")]
+
+
+def test_search_preview_skips_the_count(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as s:
+        s.upsert_articles([Article(id=f"a{i}", input="x", clean_text=f"The ferry crossing number {i} was cancelled.")
+                           for i in range(3)])
+        sql: list[str] = []
+        s.db.set_trace_callback(sql.append)
+        hits, total = s.search_articles("ferry", limit=2, count=False)
+        assert len(hits) == 2 and total is None and not any("count(" in q for q in sql)
+        assert s.search_articles("ferry", limit=2)[1] == 3
+        s.db.set_trace_callback(None)

@@ -713,8 +713,10 @@ class Store:
         articles.sort(key=lambda a: (a.published or "9999", a.outlet or "", a.id))
         return story, articles
 
-    def search_articles(self, q: str, limit: int = 20, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-        """Articles matching ``q`` (full text over title, outlet and text), best first.
+    def search_articles(self, q: str, limit: int = 20, offset: int = 0,
+                        count: bool = True) -> tuple[list[dict[str, Any]], int | None]:
+        """Articles matching ``q`` (full text over title, outlet and text), best first, and how
+        many match in all (None with ``count=False``, which saves a pass over the matches).
 
         Each hit carries a ``snippet`` in which matched terms sit between U+E000 and U+E001
         (private-use marks, so a renderer can highlight them after escaping the text).
@@ -723,7 +725,7 @@ class Store:
         if match is None:
             return [], 0
         total = int(self.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                                    (match,)).fetchone()[0])
+                                    (match,)).fetchone()[0]) if count else None
         rows = self.db.execute(
             """SELECT f.id, a.title, a.outlet, a.published, a.story_id,
                       snippet(articles_fts, 3, char(57344), char(57345), ' … ', 24) AS snippet

@@ -314,7 +314,7 @@ def create_app(db_path: str | Path, ingest_token: str | None = None,
         rows, total = store.query_stories(q, outlet or None, d_from, d_to, limit=per, offset=(page - 1) * per)
         hits: list[dict[str, Any]] = []
         if q and q.strip() and page == 1:
-            hits, _ = store.search_articles(q, limit=5)
+            hits, _ = store.search_articles(q, limit=5, count=False)  # a preview: no total shown
             for h in hits:
                 h["segments"] = views.split_marks(h.pop("snippet"))
         filters = {"q": q or "", "outlet": outlet or "", "date_from": d_from or "", "date_to": d_to or ""}
