@@ -143,10 +143,9 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         # compared (from this run's articles in memory); the run ends when they are done
         writer[0].submit(lambda s: _write_final(s, final, run_id, written, settings.commit_every))
 
-        stories = assemble_stories(store, docs, previous_story)
         # members from earlier runs are read from the store once and shared by every story
         # stage; story stages read articles, they do not change them
-        members = _members(store, stories, docs) if story_stages else []
+        stories, members = assemble_stories(store, docs, previous_story)
         for stage in story_stages:
             stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
         store.upsert_stories(stories, run_id)
@@ -176,8 +175,10 @@ def _write_final(store: Store, docs: list[Article], run_id: int, written: dict[s
     not found, a full upsert. Comparing is cheap: unchanged values are the very same objects."""
     for i in range(0, len(docs), batch):
         part = docs[i:i + batch]
-        same = [d for d in part if written.get(d.id) == Store.column_values(d)]
-        other = [d for d in part if written.get(d.id) != Store.column_values(d)]
+        same: list[Article] = []
+        other: list[Article] = []
+        for d in part:
+            (same if written.get(d.id) == Store.column_values(d) else other).append(d)
         if same and store.update_articles(same, run_id) != len(same):
             other = part  # a row went missing meanwhile: write the batch in full
         store.upsert_articles(other, run_id, index=False)
@@ -342,8 +343,10 @@ def _run_story_stage(stage: Stage, pairs: list[tuple[Story, list[Article]]], ctx
     return [apply_story_stage(stage, story, members, ctx) for story, members in pairs]  # type: ignore[arg-type]
 
 
-def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]) -> list[Story]:
-    """Build every story this run touched from all its members.
+def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]
+                     ) -> tuple[list[Story], list[list[Article]]]:
+    """Build every story this run touched from all its members; returns the stories and each
+    one's member articles.
 
     This run's articles are taken from memory, with the story they have now; members from
     earlier runs are read from the store (so this need not wait for this run's articles to be
@@ -362,6 +365,7 @@ def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]
         if sid in touched:
             members_of.setdefault(sid, []).append(d)  # type: ignore[arg-type]
     stories: list[Story] = []
+    member_lists: list[list[Article]] = []
     empty: list[str] = []
     for sid in sorted(touched):
         members = sorted(members_of.get(sid, []), key=_member_order)
@@ -369,17 +373,9 @@ def assemble_stories(store: Store, docs: list[Article], previous: dict[str, str]
             empty.append(sid)
             continue
         stories.append(_story_from(sid, members))
+        member_lists.append(members)
     store.delete_stories(empty)
-    return stories
-
-
-def _members(store: Store, stories: list[Story], docs: list[Article]) -> list[list[Article]]:
-    """Each story's member articles: this run's from memory, the others from the store."""
-    in_run = {d.id: d for d in docs}
-    others = {a.id: a for a in store.get_articles(
-        sorted({i for st in stories for i in st.article_ids if i not in in_run}))}
-    return [[m for m in (in_run.get(i) or others.get(i) for i in st.article_ids) if m is not None]
-            for st in stories]
+    return stories, member_lists
 
 
 def _member_order(a: Article) -> tuple[bool, str, str]:

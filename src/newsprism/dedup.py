@@ -327,8 +327,9 @@ class Dedup(CorpusStage):
 
     def prepare(self, doc: Article) -> None:
         """The fingerprint of one article, computed in the parallel document map. Its shingle set
-        is not kept: only articles in a candidate pair need one (a few percent of a corpus), and
-        shipping every set back from the workers cost more than rebuilding those."""
+        is not kept: only articles in a candidate pair that passes :func:`may_copy` need one (a few
+        percent of a corpus), and shipping every set back from the workers cost more than
+        rebuilding those."""
         doc.scratch[self.name] = fingerprint(doc.text or "", shingles=False)[0]
 
     def run(self, docs: list[Article], ctx: Context) -> list[Article]:

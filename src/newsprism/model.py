@@ -127,7 +127,7 @@ class Article:
     framing_profile: dict[str, Any] = field(default_factory=dict)  # counts by kind, share of loaded sentences
     # -- group --
     story_id: str | None = None
-    #: Per-document work done in a parallel map for a later corpus stage (e.g. dedup's shingles),
+    #: Per-document work done in a parallel map for a later corpus stage (e.g. dedup's fingerprint),
     #: by stage name. Transient: never stored, reported or exported; a stage must cope without it.
     scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -20,7 +20,7 @@ from ..extract.entities import slug
 from ..model import Article, Story
 from ..pipeline import Context, StoryStage
 from .align import align
-from .claims import Claim, article_claims, find_sources, norm_key, source_key
+from .claims import Claim, article_claims, entity_key, find_sources, source_key
 from .quotes import compare_quotes
 from .numbers import compare_numbers
 
@@ -67,7 +67,7 @@ class CompareStory(StoryStage):
         groups, info = align(by_article, self.encoder) if len(articles) > 1 else (
             [[c] for cs in by_article.values() for c in cs], {"encoder": None})
         self.stats["claims"] += sum(len(v) for v in by_article.values())
-        names = {(e.key or norm_key(e.name)): e.name for a in articles for e in a.entities}
+        names = {entity_key(e): e.name for a in articles for e in a.entities}
         facts = self._facts(groups, ids, by_article, names)
         facts += self._sources(articles, by_article, ids)
         story.facts = facts
@@ -85,10 +85,17 @@ class CompareStory(StoryStage):
 
     @staticmethod
     def _facts(groups: list[list[Claim]], ids: list[str], by_article: dict[str, list[Claim]],
-               names: dict[str, str] | None = None) -> list[dict]:
+               names: dict[str, str]) -> list[dict]:
         facts: list[dict] = []
         details: list[dict] = []
         n = len(ids)
+        # what the other articles give, for each article: their claims, and the words and entity
+        # keys in them as slugs (an entity key, "joe-biden", then meets "Joe Biden's" in a text)
+        others_of: dict[str, tuple[list[Claim], str, set[str]]] = {}
+        for aid in by_article:
+            others = [o for a, cs in by_article.items() if a != aid for o in cs]
+            others_of[aid] = (others, slug(" ".join(o.text for o in others)),
+                              {slug(x) for o in others for x in o.entities})
         for g in groups:
             support = list(dict.fromkeys(c.article_id for c in g))
             kind = "single" if len(support) == 1 else ("shared" if len(support) == n else "partial")
@@ -105,11 +112,7 @@ class CompareStory(StoryStage):
                 continue
             # details inside a shared fact that only one article gives: a number, a named entity
             for c in g:
-                others = [o for a, cs in by_article.items() if a != c.article_id for o in cs]
-                # names are compared as slugs on both sides: an entity key ("joe-biden") and the
-                # other articles' words ("Joe Biden's") then meet whatever their punctuation
-                other_text = slug(" ".join(o.text for o in others))
-                other_keys = {slug(x) for o in others for x in o.entities}
+                others, other_text, other_keys = others_of[c.article_id]
                 for num in c.numbers:
                     if not _present(num["value"], others):
                         details.append({"text": num["text"], "detail_of": rep.text, "about": "number",
@@ -119,7 +122,7 @@ class CompareStory(StoryStage):
                     if es.rsplit("-", 1)[-1] in _DERIVED:
                         continue  # "u s made", "russian occupied": adjectives, not names
                     if len(es) >= 4 and es not in other_text and not any(es in x for x in other_keys):
-                        details.append({"text": (names or {}).get(e, e), "detail_of": rep.text, "about": "name",
+                        details.append({"text": names.get(e, e), "detail_of": rep.text, "about": "name",
                                         "sentence": c.text, "article_id": c.article_id})
         order = {"shared": 0, "partial": 1, "single": 2}
         facts.sort(key=lambda f: (order[f["kind"]], f["supported_by"][0] if f["kind"] == "single" else "",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..extract.citations import outlet_name
-from ..model import Article
+from ..model import Article, Entity
 from .sentences import article_sentences, find_numbers, find_quotes
 
 MIN_WORDS, MAX_WORDS = 6, 90
@@ -57,6 +57,11 @@ def norm_key(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())
     name = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I)
     return re.sub(r"[^\w]+", " ", name.lower()).strip()
+
+
+def entity_key(e: Entity) -> str:
+    """The key a claim knows an extracted entity by."""
+    return e.key or norm_key(e.name)
 
 
 def source_key(name: str) -> str:
@@ -124,7 +129,7 @@ def article_claims(a: Article) -> list[Claim]:
     for d in a.dates:
         if d.sentence is not None:
             by_sent_d.setdefault(d.sentence, set()).add((d.value or d.text).lower())
-    ents = [(e.key or norm_key(e.name), [m for m in (e.mentions or [e.name]) if m]) for e in a.entities]
+    ents = [(entity_key(e), [m for m in (e.mentions or [e.name]) if m]) for e in a.entities]
     claims = []
     for i, s in enumerate(sents):
         n = len(s.split())
