@@ -7,7 +7,7 @@ import pytest
 
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, Rejection, Segment, Story
-from newsprism.store import SCHEMA_VERSION, Store
+from newsprism.store import FTS_HASH_BYTES, SCHEMA_VERSION, Store
 
 
 def art(i: int, **kw) -> Article:  # noqa: ANN003
@@ -19,6 +19,23 @@ def test_new_store_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     s = Store(tmp_path / "n.db")
     assert s.schema_version == SCHEMA_VERSION
     assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_6_store_gets_the_larger_search_buffer_and_still_finds(tmp_path: Path) -> None:
+    p = tmp_path / "n.db"
+    s = Store(p)
+    s.upsert_articles([art(1, title="Harbour bridge reopens")])
+    s.db.execute("DELETE FROM articles_fts_config WHERE k = 'hashsize'")
+    s.db.execute("PRAGMA user_version = 6")
+    s.db.commit()
+    s.close()
+    s = Store(p)  # migrates 6 -> 7
+    (v,) = s.db.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
+    assert s.schema_version == SCHEMA_VERSION and v == FTS_HASH_BYTES
+    s.upsert_articles([art(2, title="Ferry strike called off")], index=False)
+    assert s.index_pending() == 1
+    assert [h["id"] for h in s.search_articles("bridge")[0]] == ["a1"]
+    assert [h["id"] for h in s.search_articles("ferry")[0]] == ["a2"]
 
 
 def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsprism.analyze import analyze
 from newsprism.dedup import MIN_SKETCH, Dedup, Fingerprint, choose_canonical, fingerprint, is_copy, may_copy
@@ -247,3 +250,73 @@ def test_key_terms_weigh_names_and_headline() -> None:
     terms = key_terms("Varnholt quake", "Governor Ilse Marrow said the quake was strong.")
     assert terms["varnholt"] > terms["strong"]
     assert "ilse_marrow" in terms and "the" not in terms
+
+
+# capitals, lower case, accented and non-Latin letters, digits, the joiners a name may hold, the
+# separators a pair may or may not span, punctuation
+_NAMEISH = st.text(alphabet="ABZÀÉÞabzßéø0'’-_ \t\n.,;Ω", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_NAMEISH)
+def test_caps_and_pairs_in_one_scan_equal_their_regex_definitions(text: str) -> None:
+    from newsprism.stories import _CAP_PAIRS, _CAPS, _caps_and_pairs
+
+    words, pairs = _caps_and_pairs(text)
+    assert words == _CAPS.findall(text)
+    assert pairs == _CAP_PAIRS.findall(text)
+
+
+def _tfidf_by_hand(raw: list[tuple[tuple[str, ...], np.ndarray]], doc_terms: int) -> list[dict[str, float]]:
+    """The documented weighting, one term at a time: (1 + ln tf) * (ln((N + 1) / (df + 1)) + 1),
+    each document cut to its strongest terms (ties: by term), L2-normalised."""
+    import math
+
+    n = len(raw)
+    df: dict[str, int] = {}
+    for terms, _ in raw:
+        for t in terms:
+            df[t] = df.get(t, 0) + 1
+    out = []
+    for terms, tfs in raw:
+        w = {t: (1.0 + math.log(tf)) * (math.log((n + 1) / (df[t] + 1)) + 1.0) for t, tf in zip(terms, tfs.tolist())}
+        top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:doc_terms]
+        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+        out.append({t: v / norm for t, v in top})
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from([f"t{i}" for i in range(40)]),
+                                st.integers(1, 12), min_size=0, max_size=30), min_size=1, max_size=25),
+       st.booleans())
+def test_tfidf_matches_the_weighting_done_by_hand(docs: list[dict[str, int]], halves: bool) -> None:
+    # weights that are sums of halves take the table path (with weights ranked by (tf, df)
+    # pair); other weights the general one; both must agree with the formula, order included
+    from newsprism import stories
+
+    scale = 0.5 if halves else 0.3
+    raw = [(tuple(d), np.array([c * scale for c in d.values()], dtype=np.float64)) for d in docs]
+    for cut in (stories.DOC_TERMS, 5):  # 5: most documents are cut, so the order decides
+        stories.DOC_TERMS, saved = cut, stories.DOC_TERMS
+        try:
+            vecs, X, vocab, *_ = stories._tfidf(raw, None)
+        finally:
+            stories.DOC_TERMS = saved
+        want = _tfidf_by_hand(raw, cut)
+        assert [list(v) for v in vecs] == [list(v) for v in want]  # same terms in the same order
+        for got, exp in zip(vecs, want):
+            assert got == pytest.approx(exp, rel=1e-12)
+        assert X.shape[0] == len(raw) and set(vocab) == {t for v in want for t in v}
+
+
+def test_doc_weight_term_order_is_lexsort() -> None:
+    from newsprism.stories import _doc_weight_term_order
+
+    rng = np.random.default_rng(7)
+    doc = np.sort(rng.integers(0, 50, 2000))
+    w = rng.choice([0.5, 1.0, 1.5, 2.25, 3.0], 2000)  # many ties on weight
+    term = rng.permutation(2000)  # a document's terms are distinct
+    want = np.lexsort((term, -w, doc))
+    assert np.array_equal(_doc_weight_term_order(doc, w, term, 50, 2000), want)
+    assert np.array_equal(_doc_weight_term_order(doc, w, term, 2**40, 2**30), want)  # too wide: lexsort
