@@ -298,7 +298,8 @@ def test_tfidf_matches_the_weighting_done_by_hand(docs: list[dict[str, int]], ha
     scale = 0.5 if halves else 0.3
     raw = [(tuple(d), np.array([c * scale for c in d.values()], dtype=np.float64)) for d in docs]
     for cut in (stories.DOC_TERMS, 5):  # 5: most documents are cut, so the order decides
-        stories.DOC_TERMS, saved = cut, stories.DOC_TERMS
+        saved = stories.DOC_TERMS
+        stories.DOC_TERMS = cut
         try:
             vecs, X, vocab, *_ = stories._tfidf(raw, None)
         finally:

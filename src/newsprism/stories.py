@@ -564,13 +564,14 @@ def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
         table = np.array([0.0] + [1.0 + log(c / 2) for c in range(1, int(codes.max()) + 1)], dtype=np.float64)
         w = table[codes] * idf[tid]
         # a weight is a function of (tf code, df): rank the few distinct pairs, not every weight
-        df_values, df_index = np.unique(np.asarray(df, dtype=np.int64), return_inverse=True)
+        df_values, df_term, df_index = np.unique(np.asarray(df, dtype=np.int64), return_index=True,
+                                                 return_inverse=True)
         n_pairs = (int(codes.max()) + 1) * len(df_values)
         if n_pairs <= 8_000_000:  # a lookup table of at most 64 MB
             pair = codes * len(df_values) + df_index.ravel()[tid]
             seen = np.flatnonzero(np.bincount(pair, minlength=n_pairs))
-            idf_of_df = np.array([log((n_docs + 1) / (c + 1)) + 1.0 for c in df_values.tolist()], dtype=np.float64)
-            pair_w = table[seen // len(df_values)] * idf_of_df[seen % len(df_values)]  # as w is computed
+            # each pair's weight as w computes it (the idf of a term with that df)
+            pair_w = table[seen // len(df_values)] * idf[df_term[seen % len(df_values)]]
             rank_of_pair = np.zeros(n_pairs, dtype=np.int64)
             rank_of_pair[seen] = np.unique(-pair_w, return_inverse=True)[1].ravel()
             w_rank = rank_of_pair[pair]
