@@ -126,3 +126,34 @@ def test_a_failed_background_write_fails_the_run(tmp_path) -> None:
     (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
     with pytest.raises(Exception, match="no_such_table"):
         analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))
+
+
+def test_a_waited_background_write_has_run_when_write_returns(tmp_path) -> None:
+    import time
+
+    from newsprism.analyze import analyze
+    from newsprism.clean import Clean
+    from newsprism.pipeline import CorpusStage
+
+    seen: list[object] = []
+
+    class Saver(CorpusStage):
+        name = "saver"
+        requires = ("clean_text",)
+
+        def run(self, docs, ctx):
+            ran = []
+            assert ctx.writer is not None  # analyze runs corpus stages with its background writer
+            ctx.write(lambda store: (time.sleep(0.2), ran.append("first")))  # still running when...
+            ctx.write(lambda store: ran.append("waited"), wait=True)  # ...this is handed over
+            seen.append(list(ran))  # both jobs ran, in order, before write returned
+            ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
+            with pytest.raises(Exception, match="no_such_table"):  # the earlier job's error
+                ctx.write(lambda store: None, wait=True)
+            seen.append("raised")
+            return docs
+
+    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    with pytest.raises(Exception, match="no_such_table"):  # and the run still fails
+        analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))
+    assert seen == [["first", "waited"], "raised"]

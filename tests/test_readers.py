@@ -190,3 +190,19 @@ def test_jsonl_round_trip(tmp_path: Path, records: list[dict]) -> None:
         assert a.title == ((rec.get("title") or "").strip() or None)
         if "extra" in rec:
             assert a.metadata["extra"] == rec["extra"]
+
+
+def test_jsonl_values_are_the_standard_librarys_even_where_orjson_refuses(tmp_path: Path) -> None:
+    # orjson reads most lines; NaN, 1e400, integers over 64 bits and lone surrogates it refuses,
+    # and those lines must come out as json.loads reads them, not rejected
+    body = STORY.strip()
+    lines = ['{"text": "%s", "score": NaN, "reach": 1e400, "n": 123456789012345678901234567890}' % body,
+             '{"text": "%s", "tag": "\\ud800x", "ok": 1.5}' % body]
+    p = tmp_path / "odd.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    items = read(p)
+    a, b = arts(items)
+    assert not rejs(items)
+    assert a.metadata["score"] != a.metadata["score"] and a.metadata["reach"] == float("inf")
+    assert a.metadata["n"] == 123456789012345678901234567890
+    assert b.metadata["tag"] == "\ud800x" and b.metadata["ok"] == 1.5

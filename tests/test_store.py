@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from newsprism.errors import NewsprismError
-from newsprism.model import Article, Rejection, Segment, Story
-from newsprism.store import FTS_HASH_BYTES, SCHEMA_VERSION, Store
+from newsprism.model import Article, Rejection, Segment, Story, to_dict
+from newsprism.store import FTS_HASH_BYTES, MIGRATIONS, SCHEMA_VERSION, Store, _split_sql
 
 
 def art(i: int, **kw) -> Article:  # noqa: ANN003
@@ -21,21 +22,81 @@ def test_new_store_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def old_store(path: Path, version: int, articles: list[Article], data: dict[str, str] | None = None) -> None:
+    """A store as schema ``version`` left it, holding ``articles`` as that version wrote them
+    (the whole article in the JSON, raw text included). ``data`` may replace an article's JSON."""
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:version]:
+        if callable(step):
+            step(db)
+        else:
+            for statement in _split_sql(step):
+                db.execute(statement)
+    for a in articles:
+        d = to_dict(a)
+        d["raw_html"] = None
+        clean = d.pop("clean_text")
+        db.execute("INSERT INTO articles(id, input, outlet, title, clean_text, data) VALUES (?,?,?,?,?,?)",
+                   (a.id, a.input, a.outlet, a.title, clean, (data or {}).get(a.id) or json.dumps(d)))
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+
+
 def test_a_version_6_store_gets_the_larger_search_buffer_and_still_finds(tmp_path: Path) -> None:
     p = tmp_path / "n.db"
-    s = Store(p)
-    s.upsert_articles([art(1, title="Harbour bridge reopens")])
-    s.db.execute("DELETE FROM articles_fts_config WHERE k = 'hashsize'")
-    s.db.execute("PRAGMA user_version = 6")
-    s.db.commit()
-    s.close()
-    s = Store(p)  # migrates 6 -> 7
+    old_store(p, 6, [art(1, title="Harbour bridge reopens")])
+    s = Store(p)  # migrates 6 -> 7 -> ...
     (v,) = s.db.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
     assert s.schema_version == SCHEMA_VERSION and v == FTS_HASH_BYTES
     s.upsert_articles([art(2, title="Ferry strike called off")], index=False)
-    assert s.index_pending() == 1
+    assert s.index_pending() == 2  # the old article was never indexed: the test wrote it by hand
     assert [h["id"] for h in s.search_articles("bridge")[0]] == ["a1"]
     assert [h["id"] for h in s.search_articles("ferry")[0]] == ["a2"]
+
+
+def test_a_version_7_store_moves_raw_texts_to_their_own_table(tmp_path: Path) -> None:
+    p = tmp_path / "n.db"
+    a1, a2, a3 = art(1, title="Harbour bridge reopens"), art(2), art(3)
+    a2.raw_text = "Tolls go up by 5%\n\nShare this"
+    # SQLite cannot parse a JSON with NaN (the ``json`` module once wrote such stores)
+    nan = json.dumps(to_dict(a3) | {"raw_html": None, "metadata": {"score": float("nan")}})
+    old_store(p, 7, [a1, a2, a3], data={"a3": nan})
+    s = Store(p)
+    assert s.schema_version == SCHEMA_VERSION
+    assert s.get_article("a1") == a1 and s.get_article("a2") == a2
+    got3 = s.get_article("a3")
+    assert got3 is not None and got3.raw_text == "text 3" and "score" in got3.metadata
+    assert [a.raw_text for a in s.iter_articles()] == ["text 1", a2.raw_text, "text 3"]
+    assert not s.db.execute("SELECT count(*) FROM articles WHERE data LIKE '%raw_text%'").fetchone()[0]
+    assert s.db.execute("SELECT count(*) FROM article_raw").fetchone()[0] == 3
+    s.delete_articles(["a2"])
+    assert [r[0] for r in s.db.execute("SELECT id FROM article_raw ORDER BY id")] == ["a1", "a3"]
+
+
+def test_raw_text_is_stored_apart_and_read_back(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    a = art(1)
+    a.raw_text = "Lead paragraph.\n\nRelated: other news"
+    s.upsert_articles([a])
+    (data,) = s.db.execute("SELECT data FROM articles").fetchone()
+    assert "Related" not in data
+    assert s.get_article("a1") == a and s.get_articles(["a1"]) == [a]
+    a.raw_text = "Lead paragraph, corrected."
+    s.upsert_articles([a])
+    assert s.get_article("a1").raw_text == "Lead paragraph, corrected."  # type: ignore[union-attr]
+    a.story_id = "s9"
+    assert s.update_articles([a]) == 1
+    assert s.get_article("a1") == a
+
+
+def test_update_articles_applies_repeated_ids_in_order(tmp_path: Path) -> None:
+    s = Store(tmp_path / "n.db")
+    s.upsert_articles([art(1), art(2)])
+    first, second = art(1, story_id="s1"), art(1, story_id="s2")
+    assert s.update_articles([first, art(2, story_id="s3"), second]) == 3
+    assert s.story_ids_of(["a1", "a2"]) == {"a1": "s2", "a2": "s3"}
+    assert s.update_articles([art(9, story_id="s1")]) == 0  # not stored: nothing updated
 
 
 def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:
@@ -150,7 +211,7 @@ def test_update_articles_rewrites_story_and_json_but_leaves_the_text(tmp_path: P
 
 
 def test_bulk_writes_round_trip_and_accumulate(tmp_path: Path) -> None:
-    # term counts, story states and dedup keys are written in one statement over a JSON array
+    # term counts and dedup keys are written in one statement over a JSON array, story states row by row
     with Store(tmp_path / "s.db") as s:
         s.add_term_df({"quay": 2, 'odd "quoted" \\ term': 1, "": 5})
         s.add_term_df({"quay": 3, "ferry": 1})
@@ -161,8 +222,9 @@ def test_bulk_writes_round_trip_and_accumulate(tmp_path: Path) -> None:
         assert s.story_states(ids=["s1", "s2"]) == [("s1", 700000, 700003, {"n": 2, "terms": {"quay": 1.0}}),
                                                      ("s2", None, None, {"n": 2})]
         lo, hi = -2**63, 2**63 - 1  # the signed 64-bit range survives the JSON round trip
-        s.dedup_save({"a1": [1, lo, hi], "a2": [1]})
-        s.dedup_save({"a1": [1]})  # already there: ignored
+        s.add_dedup_keys(["a1", "a2"], [1, lo, hi, 1], [0, 0, 0, 1])
+        s.add_dedup_keys(["a1"], [1], [0])  # already there: ignored
+        s.add_dedup_keys(["a3"], [], [])
         assert sorted(s.dedup_lookup([1, lo, hi])) == [(lo, "a1"), (1, "a1"), (1, "a2"), (hi, "a1")]
 
 

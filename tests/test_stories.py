@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsprism.analyze import analyze
-from newsprism.dedup import MIN_SKETCH, Dedup, Fingerprint, choose_canonical, fingerprint, is_copy, may_copy
+from newsprism.dedup import (MIN_SKETCH, Dedup, Fingerprint, _group_pairs, choose_canonical, fingerprint, is_copy,
+                             may_copy, stored_keys)
 from newsprism.model import Article
 from newsprism.pipeline import Context
 from newsprism.stories import GroupStories, average_linkage, key_terms
@@ -321,3 +322,57 @@ def test_doc_weight_term_order_is_lexsort() -> None:
     want = np.lexsort((term, -w, doc))
     assert np.array_equal(_doc_weight_term_order(doc, w, term, 50, 2000), want)
     assert np.array_equal(_doc_weight_term_order(doc, w, term, 2**40, 2**30), want)  # too wide: lexsort
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2**63, 2**63 - 1),
+                          st.lists(st.integers(-2**63, 2**63 - 1), max_size=4),
+                          st.lists(st.integers(-2**63, 2**63 - 1), max_size=40)), max_size=6))
+def test_stored_keys_are_each_fingerprints_keys(parts: list[tuple[int, list[int], list[int]]]) -> None:
+    fps = {f"a{i}": Fingerprint(content_hash=str(i), n_words=100, hash_key=h, bands=b, anchors=a)
+           for i, (h, b, a) in enumerate(parts)}
+    ids, keys, owner = stored_keys(fps)
+    assert ids == list(fps) and keys.dtype == np.int64 and len(keys) == len(owner)
+    for i, (aid, fp) in enumerate(fps.items()):
+        assert sorted(keys[owner == i].tolist()) == sorted(fp.keys())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=60), st.booleans())
+def test_group_pairs_finds_the_pairs_sharing_a_key(entries: list[tuple[int, int]], ascending: bool) -> None:
+    if ascending:
+        entries = sorted(entries, key=lambda e: e[1])  # the order dedup builds (its fast path)
+    keys = np.array([k for k, _ in entries], dtype=np.int64)
+    docs = np.array([d for _, d in entries], dtype=np.int64)
+    want = set()
+    for k in set(keys.tolist()):
+        holders = docs[keys == k].tolist()
+        if 2 <= len(holders) <= 4:
+            want |= {min(a, b) * 6 + max(a, b) for a in holders for b in holders if a != b}
+    got = _group_pairs(keys, docs, 6, 4)
+    assert set(got.tolist()) == want
+
+
+def test_candidate_pairs_are_the_same_on_one_thread_and_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy import sparse
+
+    import newsprism.stories as stories_mod
+
+    rng = np.random.default_rng(3)
+    n, terms = 400, 300
+    X = sparse.random(n, terms, density=0.04, format="csr", random_state=rng, dtype=np.float32)
+    emb = rng.standard_normal((n, 8)).astype(np.float32)
+    day = np.sort(rng.integers(740000, 740060, n)).astype(np.int64)
+    day[rng.random(n) < 0.15] = -1  # undated ones take the other path
+    order = np.argsort(np.where(day < 0, 10**9, day), kind="stable")
+    X, emb, day = X[order], emb[order], day[order]
+    vocab = {f"t{i}": i for i in range(terms)}
+    dfs = {f"t{i}": int(rng.integers(1, 60)) for i in range(terms)}
+    g = GroupStories()
+    got = []
+    for threads in (1, 2):
+        monkeypatch.setattr(stories_mod, "PAIR_THREADS", threads)
+        monkeypatch.setattr(stories_mod.os, "cpu_count", lambda: 2)
+        got.append(g._candidate_pairs(X, emb, day, vocab, dfs, n))
+    assert len(got[0][0]) > 100
+    assert all(np.array_equal(a, b) for a, b in zip(got[0], got[1]))

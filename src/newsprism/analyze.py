@@ -148,7 +148,11 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         stories, members = assemble_stories(store, docs, previous_story)
         for stage in story_stages:
             stories = _run_story_stage(stage, list(zip(stories, members)), ctx, executor)
-        store.upsert_stories(stories, run_id)
+        # on the writer too, after the articles' final writes (a crash in between leaves stories
+        # that a rerun rewrites, never stories ahead of their articles); this thread only waits
+        # now, so the writer has the interpreter to itself
+        done = stories
+        writer[0].submit(lambda s: s.upsert_stories(done, run_id))
     finally:
         ctx.writer = None
         for thread in writer:

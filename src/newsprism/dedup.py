@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -160,6 +161,24 @@ class Fingerprint:
         return [self.hash_key] + self.bands + a[a % STORED_ANCHOR_EVERY == 0].tolist()
 
 
+def stored_keys(fps: dict[str, Fingerprint]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every fingerprint's :meth:`Fingerprint.keys` at once, as arrays: ``(ids, keys, owner)``,
+    where ``keys[i]`` belongs to ``ids[owner[i]]``. (One call per article cost a tenth of dedup.)"""
+    ids = list(fps)
+    fl = list(fps.values())
+    n = len(fl)
+    n_bands = np.fromiter((len(fp.bands) for fp in fl), dtype=np.int64, count=n)
+    n_anchors = np.fromiter((len(fp.anchors) for fp in fl), dtype=np.int64, count=n)
+    hashes = np.fromiter((fp.hash_key for fp in fl), dtype=np.int64, count=n)
+    bands = np.fromiter(chain.from_iterable(fp.bands for fp in fl), dtype=np.int64, count=int(n_bands.sum()))
+    anchors = np.fromiter(chain.from_iterable(fp.anchors for fp in fl), dtype=np.int64, count=int(n_anchors.sum()))
+    doc = np.arange(n, dtype=np.int64)
+    kept = anchors % STORED_ANCHOR_EVERY == 0
+    keys = np.concatenate((hashes, bands, anchors[kept]))
+    owner = np.concatenate((doc, np.repeat(doc, n_bands), np.repeat(doc, n_anchors)[kept]))
+    return ids, keys, owner
+
+
 def fingerprint(text: str, shingles: bool = True) -> tuple[Fingerprint, np.ndarray]:
     """The document's fingerprint and its shingle hashes (sorted and unique unless ``shingles`` is False)."""
     tokens = normalise_tokens(text)
@@ -262,7 +281,10 @@ def _group_pairs(keys: np.ndarray, docs: np.ndarray, n: int, max_size: int) -> n
     """Codes i*n+j (i<j) of document pairs sharing a key, over keys held by 2..max_size documents."""
     if len(keys) == 0:
         return np.zeros(0, np.int64)
-    order = np.lexsort((docs, keys))
+    if len(docs) < 2 or bool((docs[1:] >= docs[:-1]).all()):
+        order = np.argsort(keys, kind="stable")  # the same order: docs already ascend (half the time)
+    else:
+        order = np.lexsort((docs, keys))
     k, d = keys[order], docs[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     sizes = np.diff(np.r_[starts, len(k)])
@@ -411,9 +433,9 @@ class Dedup(CorpusStage):
             if copies:
                 self.stats["groups"] += 1
                 self.stats["copies"] += len(copies)
-        if store is not None and hasattr(store, "dedup_save"):
-            keys = {aid: fp.keys() for aid, fp in fps.items()}
-            ctx.write(lambda s: s.dedup_save(keys))
+        if store is not None and hasattr(store, "add_dedup_keys"):
+            ids, keys, owner = stored_keys(fps)
+            ctx.write(lambda s: s.add_dedup_keys(ids, keys, owner))
         self.stats["stored_updated"] += len(changed_stored)
         return docs + changed_stored
 
@@ -423,15 +445,14 @@ class Dedup(CorpusStage):
         if len(reps) < 2:
             return []
         n = len(reps)
-        band_k, band_d, anc_k, anc_d = [], [], [], []
-        for i, rid in enumerate(reps):
-            fp = fps[rid]
-            band_k.extend(fp.bands)
-            band_d.extend([i] * len(fp.bands))
-            anc_k.extend(fp.anchors)
-            anc_d.extend([i] * len(fp.anchors))
-        codes_b = _group_pairs(np.array(band_k, dtype=np.int64), np.array(band_d, dtype=np.int64), n, 200)
-        codes_a = _group_pairs(np.array(anc_k, dtype=np.int64), np.array(anc_d, dtype=np.int64), n, ANCHOR_MAX_DF)
+        fl = [fps[rid] for rid in reps]
+        doc = np.arange(n, dtype=np.int64)
+        n_bands = np.fromiter((len(fp.bands) for fp in fl), dtype=np.int64, count=n)
+        n_anchors = np.fromiter((len(fp.anchors) for fp in fl), dtype=np.int64, count=n)
+        band_k = np.fromiter(chain.from_iterable(fp.bands for fp in fl), dtype=np.int64, count=int(n_bands.sum()))
+        anc_k = np.fromiter(chain.from_iterable(fp.anchors for fp in fl), dtype=np.int64, count=int(n_anchors.sum()))
+        codes_b = _group_pairs(band_k, np.repeat(doc, n_bands), n, 200)
+        codes_a = _group_pairs(anc_k, np.repeat(doc, n_anchors), n, ANCHOR_MAX_DF)
         ua, ca = np.unique(codes_a, return_counts=True)
         codes = np.union1d(np.unique(codes_b), ua[ca >= 2])
         return [(reps[int(c // n)], reps[int(c % n)]) for c in codes]

@@ -51,13 +51,20 @@ class Context:
     #: Set by ``analyze`` while the run has a background writer: takes a job ``job(store)``.
     writer: Any = None
 
-    def write(self, job: Any) -> None:
+    def write(self, job: Any, wait: bool = False) -> None:
         """Store something: ``job(store)``, on the run's background writer when it has one (the
         write then overlaps the stage's remaining work and later stages; jobs run in order,
         before the run's final article writes, and all are done before ``analyze`` returns),
-        else at once. A stage must not read back within the run what it wrote this way."""
+        else at once. A stage must not read back within the run what it wrote this way.
+
+        With ``wait``, return only when the job has run (raising its error, or an earlier job's).
+        For a write that binds many rows one by one (``executemany``): each row takes the GIL
+        back, and while this thread runs Python that costs up to a switch interval (5 ms) per
+        row, so such a write is 100 times slower unless this thread waits."""
         if self.writer is not None:
-            self.writer(job)
+            done = self.writer(job)
+            if wait:
+                done.result()
         elif self.store is not None:
             job(self.store)
 

@@ -48,6 +48,31 @@ def _fts_hash_size(db: sqlite3.Connection) -> None:
         pass
 
 
+def _raw_apart(db: sqlite3.Connection) -> None:
+    """Migration 7 -> 8: an article's raw text moves from its JSON to a table of its own,
+    ``article_raw``. ``analyze`` writes every article twice (after the map, then with its story),
+    and SQLite rewrites a whole row on any update: without the raw text an article row is about
+    half as long, and so is the second write (``docs/scaling.md``). Rows whose JSON SQLite cannot
+    parse (NaN, from stores written by ``json``) are moved in Python."""
+    for statement in _split_sql("""
+    CREATE TABLE article_raw (
+        id TEXT PRIMARY KEY,           -- articles.id
+        raw_text TEXT NOT NULL
+    );
+    CREATE TRIGGER article_raw_del AFTER DELETE ON articles BEGIN
+        DELETE FROM article_raw WHERE id = old.id;
+    END;
+    INSERT INTO article_raw(id, raw_text)
+        SELECT id, coalesce(data ->> '$.raw_text', '') FROM articles WHERE json_valid(data);
+    UPDATE articles SET data = json_remove(data, '$.raw_text') WHERE json_valid(data);
+    """):
+        db.execute(statement)
+    for aid, data in db.execute("SELECT id, data FROM articles WHERE NOT json_valid(data)").fetchall():
+        d = _loads(data)
+        db.execute("INSERT INTO article_raw(id, raw_text) VALUES (?, ?)", (aid, d.pop("raw_text", None) or ""))
+        db.execute("UPDATE articles SET data = ? WHERE id = ?", (_dumps(d), aid))
+
+
 # Each entry migrates the schema from version i to i+1: SQL statements, or a function of the
 # connection. Append only.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -211,6 +236,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 6 -> 7: a larger search-index buffer, for faster bulk indexing
     _fts_hash_size,
+    # 7 -> 8: raw texts in a table of their own, so that rewriting an article row is cheaper
+    _raw_apart,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -246,9 +273,8 @@ def _insert_many(db: sqlite3.Connection, target: str, rows: list[tuple[Any, ...]
     if not rows:
         return
     width = len(rows[0])
-    try:
-        payload = orjson.dumps(rows).decode("utf-8")
-    except (orjson.JSONEncodeError, TypeError):
+    payload = _json_rows(rows)
+    if payload is None:
         marks = ",".join("?" * width)
         db.executemany(f"INSERT INTO {target} VALUES ({marks}) {conflict}", rows)
         return
@@ -257,18 +283,34 @@ def _insert_many(db: sqlite3.Connection, target: str, rows: list[tuple[Any, ...]
     db.execute(f"INSERT INTO {target} SELECT {values} FROM json_each(?) WHERE true {conflict}", (payload,))
 
 
+def _json_rows(rows: list[tuple[Any, ...]]) -> str | None:
+    """Rows as one JSON array for ``json_each``; None when orjson cannot encode one (lone
+    surrogates, integers over 64 bits): bind those row by row instead."""
+    try:
+        return orjson.dumps(rows).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
 def _article_row(a: Article) -> dict[str, Any]:
-    """What is stored of an article: every persistent field but the raw HTML (shallow; orjson
-    serialises the nested dataclasses)."""
+    """What is stored of an article in its JSON: every persistent field but the raw HTML and the
+    texts stored on their own (shallow; orjson serialises the nested dataclasses)."""
     d = {name: getattr(a, name) for name in field_names(Article)}
     d["raw_html"] = None
-    del d["clean_text"]  # it has a column of its own: one copy less to write (see _article)
+    del d["clean_text"]  # a column of its own: one copy less to write (see _article)
+    del d["raw_text"]  # in article_raw: see _raw_apart
     return d
+
+
+#: The columns :func:`_article` reads, from ``articles a`` joined with ``article_raw r``.
+_ARTICLE_COLUMNS = "a.id, a.data, a.clean_text, r.raw_text"
+_ARTICLE_FROM = "articles a LEFT JOIN article_raw r ON r.id = a.id"
 
 
 def _article(row: sqlite3.Row) -> Article:
     d = _loads(row["data"])
     d["clean_text"] = row["clean_text"]
+    d["raw_text"] = row["raw_text"] or ""
     return article_from_dict(d)
 
 
@@ -375,9 +417,11 @@ class Store:
         """Insert or update articles. With ``index=False`` their full-text indexing is left
         pending, for one bulk :meth:`index_pending` later (what ``analyze`` does)."""
         rows = []
+        raws = []
         for a in articles:
             rows.append((a.id, a.input, a.url, a.outlet, a.title, a.published, a.story_id, a.canonical_id,
                          a.clean_text, _dumps(_article_row(a)), run_id, run_id))
+            raws.append((a.id, a.raw_text or ""))
         if not rows:
             return 0
         with self.transaction() as db:
@@ -391,6 +435,12 @@ class Store:
                      canonical_id=COALESCE(excluded.canonical_id, articles.canonical_id),
                      clean_text=excluded.clean_text, data=excluded.data, last_run=excluded.last_run""",
                 rows,
+            )
+            db.executemany(
+                """INSERT INTO article_raw(id, raw_text) VALUES (?, ?)
+                   ON CONFLICT(id) DO UPDATE SET raw_text = excluded.raw_text
+                   WHERE raw_text IS NOT excluded.raw_text""",
+                raws,
             )
             if index:
                 self._index_pending(db, None)
@@ -409,10 +459,21 @@ class Store:
         rows = [(a.story_id, a.canonical_id, _dumps(_article_row(a)), run_id, a.id) for a in articles]
         if not rows:
             return 0
+        one_each = len({r[4] for r in rows}) == len(rows)  # else applied in order, the last one winning
+        payload = _json_rows(rows) if one_each and sqlite3.sqlite_version_info >= (3, 33) else None
         with self.transaction() as db:
-            cur = db.executemany(
-                """UPDATE articles SET story_id = COALESCE(?, story_id), canonical_id = COALESCE(?, canonical_id),
-                                       data = ?, last_run = ? WHERE id = ?""", rows)
+            if payload is not None:
+                # one statement (UPDATE FROM, SQLite 3.33): no trip back to Python per row, so it
+                # keeps its pace on the background writer while the main thread runs Python
+                cur = db.execute(
+                    """UPDATE articles SET story_id = COALESCE(v.value ->> 0, articles.story_id),
+                         canonical_id = COALESCE(v.value ->> 1, articles.canonical_id),
+                         data = v.value ->> 2, last_run = v.value ->> 3
+                       FROM json_each(?) AS v WHERE articles.id = v.value ->> 4""", (payload,))
+            else:
+                cur = db.executemany(
+                    """UPDATE articles SET story_id = COALESCE(?, story_id), canonical_id = COALESCE(?, canonical_id),
+                                           data = ?, last_run = ? WHERE id = ?""", rows)
             return int(cur.rowcount)
 
     def index_pending(self, batch: int | None = INDEX_BATCH, rounds: int | None = None) -> int:
@@ -449,14 +510,15 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def get_article(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT data, clean_text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id = ?",
+                              (article_id,)).fetchone()
         return _article(row) if row else None
 
     def get_articles(self, ids: Sequence[str]) -> list[Article]:
         out: dict[str, Article] = {}
         for i in range(0, len(ids), 500):
             chunk = list(ids[i:i + 500])
-            q = f"SELECT id, data, clean_text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id IN ({','.join('?' * len(chunk))})"
             for row in self.db.execute(q, chunk):
                 out[row["id"]] = _article(row)
         return [out[i] for i in ids if i in out]
@@ -473,7 +535,8 @@ class Store:
         last = ""
         while True:
             rows = self.db.execute(
-                "SELECT id, data, clean_text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                (last, batch)
             ).fetchall()
             if not rows:
                 return
@@ -570,23 +633,34 @@ class Store:
     def dedup_any(self) -> bool:
         return self.db.execute("SELECT 1 FROM dedup_keys LIMIT 1").fetchone() is not None
 
-    def dedup_save(self, keys_by_article: dict[str, list[int]]) -> None:
-        """Add the dedup keys of these articles (keys are a function of the text, so rewriting is a no-op).
+    def add_dedup_keys(self, ids: Sequence[str], keys: Any, owner: Any) -> None:
+        """Add dedup keys: ``keys[i]`` (int64) belongs to article ``ids[owner[i]]``. Keys are a
+        function of the text, so writing one again is a no-op.
 
         Keys left by an older version of an article's text only cause an extra candidate, which
         dedup verifies against the stored text, so they are not worth a delete.
         """
-        if not keys_by_article:
+        if not len(keys):
             return
         import numpy as np
 
-        ids = list(keys_by_article)
-        keys = np.fromiter((k for aid in ids for k in keys_by_article[aid]), dtype=np.int64)
-        owner = np.repeat(np.arange(len(ids)), [len(keys_by_article[aid]) for aid in ids])
+        keys = np.asarray(keys, dtype=np.int64)
+        owner = np.asarray(owner, dtype=np.int64)
         order = np.argsort(keys, kind="stable")  # insert in b-tree order
-        rows = list(zip(keys[order].tolist(), (ids[i] for i in owner[order].tolist())))
+        # (key, article number) pairs straight from numpy, and the ids once in a temporary table:
+        # a million keys cost no Python objects, so the background writer leaves the interpreter
+        # to the stages running meanwhile. (An id orjson cannot encode, a lone surrogate, SQLite
+        # could not store either.)
+        names = orjson.dumps(list(ids)).decode("utf-8")
+        pairs = orjson.dumps(np.stack((keys[order], owner[order]), axis=1), option=orjson.OPT_SERIALIZE_NUMPY)
         with self.transaction() as db:
-            _insert_many(db, "dedup_keys(key, article_id)", rows, "ON CONFLICT DO NOTHING")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS np_ids (n INTEGER PRIMARY KEY, id TEXT NOT NULL)")
+            db.execute("DELETE FROM temp.np_ids")
+            db.execute("INSERT INTO temp.np_ids(n, id) SELECT key, value FROM json_each(?)", (names,))
+            db.execute("""INSERT INTO dedup_keys(key, article_id)
+                          SELECT v.value ->> 0, t.id FROM json_each(?) AS v JOIN temp.np_ids AS t ON t.n = v.value ->> 1
+                          WHERE true ON CONFLICT DO NOTHING""", (pairs.decode("ascii"),))
+            db.execute("DELETE FROM temp.np_ids")
 
     def story_states(self, lo_day: int | None = None, hi_day: int | None = None,
                      ids: Sequence[str] | None = None) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:
@@ -610,12 +684,16 @@ class Store:
         return out
 
     def save_story_states(self, states: Iterable[tuple[str, int | None, int | None, dict[str, Any]]]) -> None:
+        """Insert or replace story centroids. Bound row by row: for these wide rows (about 3 KB
+        each) that takes half the time of one JSON statement, provided no other thread runs Python
+        meanwhile (see :meth:`~newsprism.pipeline.Context.write`, ``wait``)."""
         rows = [(sid, a, b, _dumps(d)) for sid, a, b, d in states]
         if rows:
             with self.transaction() as db:
-                _insert_many(db, "story_state(story_id, first_day, last_day, data)", rows,
-                             """ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
-                                  last_day=excluded.last_day, data=excluded.data""")
+                db.executemany(
+                    """INSERT INTO story_state(story_id, first_day, last_day, data) VALUES (?, ?, ?, ?)
+                       ON CONFLICT(story_id) DO UPDATE SET first_day=excluded.first_day,
+                         last_day=excluded.last_day, data=excluded.data""", rows)
 
     def term_df(self, terms: Iterable[str]) -> dict[str, int]:
         """Stored document frequencies of ``terms`` ('' gives the number of documents counted)."""

@@ -32,6 +32,7 @@ import base64
 import hashlib
 import heapq
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -440,7 +441,7 @@ class GroupStories(CorpusStage):
 
         if store is not None:
             states = [s.to_state() for s in stories.values() if s.dirty]
-            ctx.write(lambda s: s.save_story_states(states))
+            ctx.write(lambda s: s.save_story_states(states), wait=True)  # row by row: see Context.write
 
     def _candidate_pairs(self, X: Any, emb: np.ndarray | None, day_arr: np.ndarray, vocab: dict[str, int],
                          dfs: dict[str, int], n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -452,36 +453,33 @@ class GroupStories(CorpusStage):
         one of the article's strongest terms that is not common.
         """
         n = X.shape[0]
-        out_i: list[np.ndarray] = []
-        out_j: list[np.ndarray] = []
-        out_v: list[np.ndarray] = []
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         dated = np.flatnonzero(day_arr >= 0)
         undated = np.flatnonzero(day_arr < 0)
         W = self.window_days
         if len(dated):
             bucket = (day_arr[dated] - day_arr[dated].min()) // max(1, W)
-            starts = np.searchsorted(bucket, np.arange(bucket.max() + 3))
+            used = np.unique(bucket)  # a corpus may span centuries: visit only buckets that hold articles
+            lo_of = np.searchsorted(bucket, used)
+            hi_of = np.searchsorted(bucket, used + 2)  # this window and the next
+            mid_of = np.searchsorted(bucket, used + 1)
             XT = X.T.tocsc()
-            for b in range(int(bucket.max()) + 1):
-                lo, mid, hi = starts[b], starts[b + 1], starts[b + 2]
-                if mid == lo:
-                    continue
-                rows = dated[lo:mid]
-                cols = dated[lo:hi]  # dated is sorted, so this is a contiguous slice of X
+
+            def window(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                rows = dated[lo_of[k]:mid_of[k]]
+                cols = dated[lo_of[k]:hi_of[k]]  # dated is sorted, so this is a contiguous slice of X
                 C = (X[rows[0]:rows[-1] + 1] @ XT[:, cols[0]:cols[-1] + 1]).tocoo()
                 gi = rows[0] + C.row.astype(np.int64)
                 gj = cols[0] + C.col.astype(np.int64)
                 keep = (gi < gj) & (np.abs(day_arr[gi] - day_arr[gj]) <= W)
                 gi, gj, lex = gi[keep], gj[keep], C.data[keep]
+                sem = None
                 if emb is not None and len(gi):
                     S = emb[rows[0]:rows[-1] + 1] @ emb[cols[0]:cols[-1] + 1].T
                     sem = S[gi - rows[0], gj - cols[0]]
-                    lex = self._combine(lex, sem, day_arr[gi], day_arr[gj])
-                else:
-                    lex = self._combine(lex, None, day_arr[gi], day_arr[gj])
-                out_i.append(gi)
-                out_j.append(gj)
-                out_v.append(lex)
+                return gi, gj, self._combine(lex, sem, day_arr[gi], day_arr[gj])
+
+            parts += _ordered_map(window, range(len(used)))
         if len(undated):
             common = max(COMMON_MIN, int(COMMON_SHARE * n_docs))
             ok = np.zeros(X.shape[1], dtype=bool)
@@ -490,6 +488,7 @@ class GroupStories(CorpusStage):
             R = _top_per_row(X.multiply(ok[None, :]).tocsr(), UNDATED_BLOCK)
             R.data[:] = 1.0
             RT = R.T.tocsr()
+            pairs: list[tuple[np.ndarray, np.ndarray]] = []
             for s in range(0, len(undated), 1000):
                 rows_u = undated[s:s + 1000]
                 C = (R[rows_u] @ RT).tocsr()  # entries count shared block terms
@@ -498,18 +497,21 @@ class GroupStories(CorpusStage):
                 gi, gj = rows_u[C.row], C.col.astype(np.int64)
                 keep = (gi != gj) & ((day_arr[gj] >= 0) | (gi < gj))
                 a, b = np.minimum(gi[keep], gj[keep]), np.maximum(gi[keep], gj[keep])
-                for c in range(0, len(a), 20000):  # bounded temporaries
-                    aa, bb = a[c:c + 20000], b[c:c + 20000]
-                    lex = np.asarray(X[aa].multiply(X[bb]).sum(axis=1)).ravel()
-                    sem = np.einsum("ij,ij->i", emb[aa], emb[bb]) if emb is not None else None
-                    out_i.append(aa)
-                    out_j.append(bb)
-                    out_v.append(self._combine(lex, sem, day_arr[aa], day_arr[bb]))
-        if not out_i:
+                pairs += [(a[c:c + 20000], b[c:c + 20000]) for c in range(0, len(a), 20000)]  # bounded temporaries
+
+            def score(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                aa, bb = pair
+                lex = np.asarray(X[aa].multiply(X[bb]).sum(axis=1)).ravel()
+                sem = np.einsum("ij,ij->i", emb[aa], emb[bb]) if emb is not None else None
+                return aa, bb, self._combine(lex, sem, day_arr[aa], day_arr[bb])
+
+            parts += _ordered_map(score, pairs)
+        if not parts:
             z = np.zeros(0, np.int64)
             return z, z, np.zeros(0, np.float64)
-        return (np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64),
-                np.concatenate(out_v).astype(np.float64))
+        return (np.concatenate([p[0] for p in parts]).astype(np.int64),
+                np.concatenate([p[1] for p in parts]).astype(np.int64),
+                np.concatenate([p[2] for p in parts]).astype(np.float64))
 
     def _combine(self, lex: np.ndarray, sem: np.ndarray | None, di: np.ndarray, dj: np.ndarray) -> np.ndarray:
         s = lex if sem is None else self.lexical_weight * lex + (1 - self.lexical_weight) * sem
@@ -625,6 +627,24 @@ def _doc_weight_term_order(doc: np.ndarray, w: np.ndarray, term_rank: np.ndarray
     return np.argsort((doc << (bw + bt)) | (w_rank << bt) | term_rank)
 
 
+#: Threads that score candidate pairs (sparse and dense products release the GIL).
+PAIR_THREADS = 2
+
+
+def _ordered_map(fn: Any, items: Any) -> list[Any]:
+    """``[fn(x) for x in items]``, on :data:`PAIR_THREADS` threads when there is more than one
+    item: the work is numpy and scipy products, which run without the GIL, so a second core
+    shares it. Results keep the items' order, so they are the same as in one thread."""
+    items = list(items)
+    threads = min(PAIR_THREADS, len(items), os.cpu_count() or 1)
+    if threads < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="newsprism-pairs") as pool:
+        return list(pool.map(fn, items))
+
+
 def _top_per_row(X: Any, k: int) -> Any:
     """Keep the k largest entries of each row of a CSR matrix."""
     X = X.tocsr(copy=True)
@@ -680,7 +700,8 @@ def average_linkage(n: int, ii: np.ndarray, jj: np.ndarray, sims: np.ndarray, th
     nbr: list[dict[int, float]] = [dict(zip(nb[lo:hi], nv[lo:hi])) for lo, hi in zip(bounds, bounds[1:])]
     del src, dst, pair_codes, inverse, summed, nb, nv
     alive = [True] * n
-    heap = [(-s, a, b) for a, b, s in zip(ii.tolist(), jj.tolist(), sims.tolist()) if s >= threshold and a != b]
+    first = (sims >= threshold) & (ii != jj)  # the pairs that may merge as they stand, in input order
+    heap = list(zip((-sims[first]).tolist(), ii[first].tolist(), jj[first].tolist()))
     heapq.heapify(heap)
     label = list(range(n))
     while heap:

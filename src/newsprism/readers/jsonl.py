@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..config import Settings
 from ..errors import Errors, NewsprismError
 from ..model import Article, Rejection, content_id
@@ -148,7 +150,7 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
                 yield _rej(NewsprismError(Errors.E109, input=where, reason=f"invalid UTF-8 at byte {exc.start}"))
                 continue
             try:
-                rec = json.loads(line)
+                rec = _loads(line)
             except json.JSONDecodeError as exc:
                 yield _rej(NewsprismError(Errors.E104, input=name, line=n, reason=exc.msg), where)
                 continue
@@ -161,6 +163,16 @@ def read(path: Path, settings: Settings) -> Iterator[Article | Rejection]:
                 yield _rej(exc, where)
     if not got_any:
         raise NewsprismError(Errors.E102, input=name)
+
+
+def _loads(line: str) -> Any:
+    """``json.loads``, through orjson (three times faster) when it accepts the line. What orjson
+    refuses (NaN, integers over 64 bits, lone surrogates, deep nesting, bad JSON) goes to
+    ``json``, so values and error messages are the standard library's."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 def _rej(exc: NewsprismError, where: str | None = None) -> Rejection:
