@@ -341,7 +341,7 @@ def test_stored_keys_are_each_fingerprints_keys(parts: list[tuple[int, list[int]
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=60), st.booleans())
 def test_group_pairs_finds_the_pairs_sharing_a_key(entries: list[tuple[int, int]], ascending: bool) -> None:
     if ascending:
-        entries = sorted(entries, key=lambda e: e[1])  # the order dedup builds (its fast path)
+        entries = sorted(entries, key=lambda e: e[1])  # the order dedup builds
     keys = np.array([k for k, _ in entries], dtype=np.int64)
     docs = np.array([d for _, d in entries], dtype=np.int64)
     want = set()

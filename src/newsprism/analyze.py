@@ -151,8 +151,7 @@ def _run(store: Store, run_id: int, executor: Any, pipeline: Pipeline, inputs: l
         # on the writer too, after the articles' final writes (a crash in between leaves stories
         # that a rerun rewrites, never stories ahead of their articles); this thread only waits
         # now, so the writer has the interpreter to itself
-        done = stories
-        writer[0].submit(lambda s: s.upsert_stories(done, run_id))
+        writer[0].submit(lambda s, done=stories: s.upsert_stories(done, run_id))
     finally:
         ctx.writer = None
         for thread in writer:
