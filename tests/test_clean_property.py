@@ -71,6 +71,19 @@ def test_line_key_matches_its_definition(text: str) -> None:
     assert key(text) == _key_by_definition(text)
 
 
+_KEY_TEXT = st.one_of(st.sampled_from(NOISY), st.text(max_size=80),
+                     st.text(alphabet="aB _-.,\n\u2019\u201c\u201d\u2014\u00a0\u0130\ufb01\u2460\u00df", max_size=40))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_KEY_TEXT, max_size=8))
+def test_keys_of_many_lines_are_each_lines_key(lines: list[str]) -> None:
+    # joined in one pass when they allow it (plain ASCII, no line breaks), else one by one
+    from newsprism.clean.lines import keys
+
+    assert keys(lines) == [_key_by_definition(t) for t in lines]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.sampled_from(NOISY), st.text(max_size=80),
                  st.text(alphabet="aB _-.,\u2019\u201c\u201d\u2014\u00a0\u0130\ufb01\u2460\u00df\u03a3", max_size=40)))

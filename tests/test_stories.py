@@ -312,6 +312,62 @@ def test_tfidf_matches_the_weighting_done_by_hand(docs: list[dict[str, int]], ha
         assert X.shape[0] == len(raw) and set(vocab) == {t for v in want for t in v}
 
 
+def _centroid_by_adding(vecs, emb, days, members, founder):
+    """What the centroid of ``members`` is by its definition: each member added in turn."""
+    from newsprism.stories import _Story, story_id_for
+
+    cl = _Story(id=story_id_for(founder))
+    for i in members:
+        cl.add(vecs[i], emb[i], days[i])
+    return cl
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 30), st.sampled_from([6, 500]), st.integers(0, 2**32 - 1), st.booleans())
+def test_centroids_equal_adding_members_one_by_one(n: int, vocab: int, seed: int, with_terms: bool) -> None:
+    # clusters of one and of several, some undated members. A small vocabulary gives tied sums
+    # (the order of ties is the insertion order); a large one centroids that outgrow 2 * STORY_TERMS
+    from newsprism import stories
+
+    rng = np.random.default_rng(seed)
+    raw = []
+    for _ in range(n):
+        terms = rng.choice(vocab, size=int(rng.integers(0, min(vocab, 90) + 1)), replace=False)
+        raw.append((tuple(f"t{t}" for t in terms.tolist()), rng.integers(1, 3, len(terms)) * 0.5))
+    docs = [dict(zip(t, w)) for t, w in raw]
+    vecs = stories._tfidf(raw, None)[0]
+    n = len(docs)
+    emb = rng.standard_normal((n, 4)).astype(np.float32)
+    days = [None if x < 0 else int(x) for x in rng.integers(-1, 5, n)]
+    label = rng.integers(0, max(1, n // 4), n)
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(label.tolist()):
+        groups.setdefault(lab, []).append(i)
+    clusters = sorted(groups.values(), key=lambda m: m[0])
+    founders = [f"doc{m[0]}" for m in clusters]
+    got = stories._centroids(clusters, founders, vecs, emb, days, with_terms=with_terms)
+    assert len(got) == len(clusters)
+    for members, founder, cl in zip(clusters, founders, got):
+        want = _centroid_by_adding(vecs, emb, days, members, founder)
+        assert (cl.id, cl.n, cl.first_day, cl.last_day) == (want.id, want.n, want.first_day, want.last_day)
+        assert np.array_equal(cl.emb, want.emb)
+        summed: dict[str, float] = {}
+        for i in members:
+            for t, v in vecs[i].items():
+                summed[t] = summed.get(t, 0.0) + v
+        if len(summed) <= 2 * stories.STORY_TERMS:  # never cut while adding: exactly the same
+            assert cl.to_state() == want.to_state()
+            if with_terms:
+                assert list(cl.terms.items()) == list(want.terms.items())  # order too
+        else:  # the strongest of the exact sums
+            strongest = sorted(summed.items(), key=lambda kv: kv[1], reverse=True)[:stories.STORY_TERMS]
+            assert list(cl.to_state()[3]["terms"]) == [t for t, _ in strongest]
+            if with_terms:
+                assert list(cl.terms.items()) == strongest
+        if not with_terms:
+            assert cl.terms == {}
+
+
 def test_doc_weight_term_order_is_lexsort() -> None:
     from newsprism.stories import _doc_weight_term_order
 

@@ -37,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -94,34 +95,30 @@ def key_terms(title: str | None, text: str, entities: Sequence[Any] = ()) -> Cou
 
     Capitalised words (names) weigh 1.5x, and adjacent capitalised words also give joined
     pairs ("tara_reid", "supreme_court"), which identify events far better than either word
-    alone. Counting is done by regex and Counter (C loops); only distinct terms are visited
-    in Python.
+    alone. Every weight is a multiple of one half, so terms are counted in halves, each
+    occurrence repeated as many times as it weighs, by one ``Counter`` (a C loop); only words
+    not seen before in this process are looked at in Python.
     """
-    counts: Counter[str] = Counter()
     if len(_WORD_TERM) + len(_CAP_TERM) > 1_000_000:  # bound memory on endless streams
         _WORD_TERM.clear()
         _CAP_TERM.clear()
-    for part, weight in ((title or "", 2.0), (text[:LEAD_CHARS], 1.0)):
+    halves: list[str] = []  # in the order terms are first met: headline words, names, pairs; lead ...
+    for part, weight in ((title or "", 2), (text[:LEAD_CHARS], 1)):
         if not part:
             continue
-        words = Counter(_WORDS.findall(part.lower()))
+        found = _WORDS.findall(part.lower())
+        for w in set(found).difference(_WORD_TERM):
+            _WORD_TERM[w] = _word_term(w)
         cap_words, cap_pairs = _caps_and_pairs(part)
-        caps = Counter(cap_words)
-        pairs = Counter(_unpossess(a.lower()) + "_" + _unpossess(b.lower()) for a, b in cap_pairs)
-        for w, c in words.items():
-            t = _WORD_TERM.get(w, _UNSEEN)
-            if t is _UNSEEN:
-                t = _WORD_TERM[w] = _word_term(w)
-            if t is not None:
-                counts[t] += weight * c
-        for w, c in caps.items():
-            t = _CAP_TERM.get(w, _UNSEEN)
-            if t is _UNSEEN:
-                t = _CAP_TERM[w] = _cap_term(w)
-            if t is not None:
-                counts[t] += 0.5 * weight * c
-        for w, c in pairs.items():
-            counts[w] += 1.5 * weight * c
+        for w in set(cap_words).difference(_CAP_TERM):
+            _CAP_TERM[w] = _cap_term(w)
+        words = [t for t in map(_WORD_TERM.__getitem__, found) if t is not None]  # a word weighs 1
+        caps = [t for t in map(_CAP_TERM.__getitem__, cap_words) if t is not None]  # a name 0.5 more
+        pairs = [_unpossess(a.lower()) + "_" + _unpossess(b.lower()) for a, b in cap_pairs]  # a pair 1.5
+        halves += words * (2 * weight)
+        halves += caps * weight
+        halves += pairs * (3 * weight)
+    counts: Counter[str] = Counter({t: h * 0.5 for t, h in Counter(halves).items()})
     for e in entities:
         key = getattr(e, "key", "") or getattr(e, "name", "")
         if key:
@@ -204,6 +201,7 @@ class _Story:
     indexed: set[str] = field(default_factory=set)
     dirty: bool = False
     _norms: tuple[float, float] | None = None  # (term norm, embedding norm), until the next add
+    _top: dict[str, float] | None = None  # to_state's terms, when computed with the rest (until the next add)
 
     def norms(self) -> tuple[float, float]:
         if self._norms is None:
@@ -212,7 +210,7 @@ class _Story:
         return self._norms
 
     def add(self, vec: dict[str, float], emb: np.ndarray | None, day: int | None) -> None:
-        self._norms = None
+        self._norms = self._top = None
         if not self.terms:
             self.terms = dict(vec)  # the same as adding each to 0.0 (the weights are positive)
         else:
@@ -232,11 +230,13 @@ class _Story:
         return [t for t, _ in heapq.nsmallest(k, self.terms.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def to_state(self) -> tuple[str, int | None, int | None, dict[str, Any]]:
-        # strongest first (a stable sort: ties keep their order), weights to 5 decimals
-        top = sorted(self.terms.items(), key=itemgetter(1), reverse=True)[:STORY_TERMS]
-        weights = np.round(np.fromiter((v for _, v in top), dtype=np.float64, count=len(top)), 5)
-        data = {"n": self.n, "terms": dict(zip([t for t, _ in top], weights.tolist())),
-                "emb": _pack(self.emb) if self.emb is not None else None}
+        top = self._top
+        if top is None:
+            # strongest first (a stable sort: ties keep their order), weights to 5 decimals
+            pairs = sorted(self.terms.items(), key=itemgetter(1), reverse=True)[:STORY_TERMS]
+            weights = np.round(np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs)), 5)
+            top = dict(zip([t for t, _ in pairs], weights.tolist()))
+        data = {"n": self.n, "terms": top, "emb": _pack(self.emb) if self.emb is not None else None}
         return (self.id, self.first_day, self.last_day, data)
 
     @classmethod
@@ -402,10 +402,10 @@ class GroupStories(CorpusStage):
                 self._index(st, postings)
             self.stats["stories_loaded"] += len(states)
         lw = self.lexical_weight
-        for members in clusters:
-            cl = _Story(id=story_id_for(new[members[0]].id))
-            for i in members:
-                cl.add(vecs[i], emb[i] if emb is not None else None, days[new[i].id])
+        day_list = [days[d.id] for d in new]
+        centroids = _centroids(clusters, [new[m[0]].id for m in clusters], vecs, emb, day_list,
+                               with_terms=bool(postings))
+        for members, cl in zip(clusters, centroids):
             best, best_s = None, -1.0
             if postings:  # candidates come only from indexed stories (stored, or joined by this run)
                 cand: Counter[str] = Counter()
@@ -537,7 +537,6 @@ def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
     weight order), the sparse matrix (columns in order of first use), its vocabulary, the
     document frequencies, this batch's counts and N.
     """
-    from itertools import chain
 
     from scipy import sparse
 
@@ -602,11 +601,125 @@ def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
     vocab = {uniq[t]: c for c, t in enumerate(col_order.tolist())}
     X = sparse.csr_matrix((vals, (kd, col_of[kt])), shape=(n, max(1, len(vocab))), dtype=np.float32)
 
-    kterms = np.array(uniq, dtype=object)[kt].tolist()
-    kvals = vals.tolist()
-    bounds = np.searchsorted(kd, np.arange(n + 1)).tolist()
-    vecs = [dict(zip(kterms[a:b], kvals[a:b])) for a, b in zip(bounds, bounds[1:])]
+    vecs = _DocTerms(uniq, kd, kt, vals, n)
     return vecs, X, vocab, dfs, batch_df, n_docs
+
+
+class _DocTerms:
+    """The documents' tf-idf vectors, kept as arrays (document, term, weight; by document, in
+    weight order). ``vecs[i]`` is document i's vector as a dict, built when asked for: most are
+    only ever summed into their cluster's centroid, which :func:`_centroids` does with arrays."""
+
+    def __init__(self, terms: list[str], doc: np.ndarray, term: np.ndarray, weight: np.ndarray, n: int) -> None:
+        self.terms, self.doc, self.term, self.weight = terms, doc, term, weight
+        self.bounds = np.searchsorted(doc, np.arange(n + 1))
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, i: int) -> dict[str, float]:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
+        terms = self.terms
+        return dict(zip([terms[t] for t in self.term[a:b].tolist()], self.weight[a:b].tolist()))
+
+    def __iter__(self) -> Any:
+        return (self[i] for i in range(len(self)))
+
+
+def _centroids(clusters: list[list[int]], founders: list[str], vecs: _DocTerms, emb: np.ndarray | None,
+               days: list[int | None], with_terms: bool = True) -> list[_Story]:
+    """A story per cluster (members as document indices, in order), named after its founder:
+    what adding each member in turn with :meth:`_Story.add` gives, computed with arrays.
+
+    Terms are summed in member order. A centroid keeps all its terms when they are at most
+    ``2 * STORY_TERMS`` (as ``add`` would), else its ``STORY_TERMS`` strongest of the exact sums
+    (``add`` cuts as it goes, so a term that gathers weight late could be lost). The stored
+    state (:meth:`_Story.to_state`) is worked out here too, for all clusters at once. Without
+    ``with_terms`` the centroids' ``terms`` are left empty: only their states are wanted (the
+    run has no stored story to link them to).
+    """
+    k = len(clusters)
+    if not k:
+        return []
+    sizes = np.fromiter(map(len, clusters), dtype=np.int64, count=k)
+    lab = np.empty(len(vecs), dtype=np.int64)
+    lab[np.fromiter(chain.from_iterable(clusters), dtype=np.int64, count=int(sizes.sum()))] = \
+        np.repeat(np.arange(k, dtype=np.int64), sizes)
+    names = np.array(vecs.terms, dtype=object)
+    tops: list[dict[str, float] | None] = [None] * k
+    terms: list[dict[str, float] | None] = [None] * k
+
+    # one member: its own vector, already strongest first (ties by term: its insertion order)
+    ent_lab = lab[vecs.doc]
+    one = sizes[ent_lab] == 1
+    idx = np.flatnonzero(one)
+    if len(idx):
+        t, v = names[vecs.term[idx]].tolist(), np.round(vecs.weight[idx], 5).tolist()
+        owners = ent_lab[idx]
+        cut = np.flatnonzero(np.diff(owners)) + 1
+        starts = np.concatenate(([0], cut)).tolist()
+        ends = np.concatenate((cut, [len(idx)])).tolist()
+        for c, a, b in zip(owners[starts].tolist(), starts, ends):
+            tops[c] = dict(zip(t[a:b], v[a:b]))  # DOC_TERMS <= STORY_TERMS: all of them
+
+    # several members: sum by (cluster, term), each with the entry where the cluster first met
+    # it (its place in the dict add() builds); bincount adds in entry order, that is by member
+    idx = np.flatnonzero(~one)
+    if len(idx):
+        n_terms = max(1, len(vecs.terms))
+        code = ent_lab[idx] * n_terms + vecs.term[idx]
+        uc, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        sums = np.bincount(inv.ravel(), weights=vecs.weight[idx], minlength=len(uc))
+        pc, pt = uc // n_terms, uc % n_terms
+        count = np.bincount(pc, minlength=k)
+        start = np.concatenate(([0], np.cumsum(count)[:-1]))
+        # strongest first, ties in insertion order (a stable sort): one packed integer key
+        w_rank = np.unique(-sums, return_inverse=True)[1].ravel().astype(np.int64)
+        bw, bf = max(1, int(w_rank.max()).bit_length()), max(1, len(idx).bit_length())
+        if max(1, k.bit_length()) + bw + bf <= 63:
+            strong = np.argsort((pc << (bw + bf)) | (w_rank << bf) | first)
+        else:
+            strong = np.lexsort((first, w_rank, pc))
+        pos = np.empty(len(uc), dtype=np.int64)
+        pos[strong] = np.arange(len(uc)) - start[pc[strong]]
+        top = strong[pos[strong] < STORY_TERMS]
+
+        def split(sel: np.ndarray, values: np.ndarray, into: list[Any]) -> None:
+            t, v = names[pt[sel]].tolist(), values.tolist()
+            owners = pc[sel]
+            cut = np.flatnonzero(np.diff(owners)) + 1
+            starts = np.concatenate(([0], cut)).tolist()
+            ends = np.concatenate((cut, [len(sel)])).tolist()
+            for c, a, b in zip(owners[starts].tolist(), starts, ends):
+                into[c] = dict(zip(t[a:b], v[a:b]))
+
+        split(top, np.round(sums[top], 5), tops)
+        if with_terms:
+            small = count[pc] <= 2 * STORY_TERMS
+            met = np.lexsort((first, pc))  # insertion order within each cluster
+            rank_met = np.empty(len(uc), dtype=np.int64)
+            rank_met[met] = np.arange(len(uc))
+            key = np.where(small, rank_met, pos)  # small clusters in insertion order, others by strength
+            order = np.flatnonzero(small | (pos < STORY_TERMS))
+            order = order[np.lexsort((key[order], pc[order]))]
+            split(order, sums[order], terms)
+
+    out: list[_Story] = []
+    for c, members in enumerate(clusters):
+        e = None
+        if emb is not None:
+            e = emb[members[0]].copy()
+            for i in members[1:]:
+                e += emb[i]
+        dated = [days[i] for i in members if days[i] is not None]
+        if with_terms and terms[c] is None:
+            terms[c] = vecs[members[0]] if len(members) == 1 else {}
+        out.append(_Story(id=story_id_for(founders[c]), first_day=min(dated) if dated else None,
+                          last_day=max(dated) if dated else None, n=len(members), terms=terms[c] or {},
+                          emb=e, dirty=True, _top=tops[c] or {}))
+    return out
 
 
 def _doc_weight_term_order(doc: np.ndarray, w: np.ndarray, term_rank: np.ndarray, n_docs: int, n_terms: int,
