@@ -157,3 +157,35 @@ def test_a_waited_background_write_has_run_when_write_returns(tmp_path) -> None:
     with pytest.raises(Exception, match="no_such_table"):  # and the run still fails
         analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))
     assert seen == [["first", "waited"], "raised"]
+
+
+def test_a_run_settles_its_objects_out_of_the_collectors_sight_and_hands_them_back(tmp_path) -> None:
+    import gc
+
+    from newsprism.analyze import analyze
+    from newsprism.clean import Clean
+    from newsprism.pipeline import CorpusStage
+
+    frozen_during: list[int] = []
+
+    class Look(CorpusStage):
+        name = "look"
+        requires = ("clean_text",)
+
+        def run(self, docs, ctx):
+            frozen_during.append(gc.get_freeze_count())
+            return docs
+
+    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Look()]))
+    assert frozen_during[-1] > 0  # the mapped articles were settled before the corpus stages
+    assert gc.get_freeze_count() == 0 and gc.isenabled()  # and handed back after the run
+    # a caller that froze objects of its own keeps them frozen, and the run leaves the collector alone
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        analyze([tmp_path / "a.txt"], db=tmp_path / "t.db", pipeline=Pipeline([Clean(), Look()]))
+        assert frozen_during[-1] == before and gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
