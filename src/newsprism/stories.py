@@ -35,7 +35,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -142,7 +142,6 @@ def _caps_and_pairs(part: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 # The term each word gives (None: none), computed once per distinct word in this process.
-_UNSEEN = object()
 _WORD_TERM: dict[str, str | None] = {}
 _CAP_TERM: dict[str, str | None] = {}
 
@@ -537,7 +536,6 @@ def _tfidf(raw: list[tuple[Sequence[str], np.ndarray]], store: Any
     weight order), the sparse matrix (columns in order of first use), its vocabulary, the
     document frequencies, this batch's counts and N.
     """
-
     from scipy import sparse
 
     n = len(raw)
@@ -624,7 +622,7 @@ class _DocTerms:
         terms = self.terms
         return dict(zip([terms[t] for t in self.term[a:b].tolist()], self.weight[a:b].tolist()))
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[dict[str, float]]:
         return (self[i] for i in range(len(self)))
 
 
@@ -651,18 +649,13 @@ def _centroids(clusters: list[list[int]], founders: list[str], vecs: _DocTerms, 
     tops: list[dict[str, float] | None] = [None] * k
     terms: list[dict[str, float] | None] = [None] * k
 
-    # one member: its own vector, already strongest first (ties by term: its insertion order)
+    # one member: its own vector, already strongest first (ties by term: its insertion order),
+    # all of it (DOC_TERMS <= STORY_TERMS)
     ent_lab = lab[vecs.doc]
     one = sizes[ent_lab] == 1
     idx = np.flatnonzero(one)
     if len(idx):
-        t, v = names[vecs.term[idx]].tolist(), np.round(vecs.weight[idx], 5).tolist()
-        owners = ent_lab[idx]
-        cut = np.flatnonzero(np.diff(owners)) + 1
-        starts = np.concatenate(([0], cut)).tolist()
-        ends = np.concatenate((cut, [len(idx)])).tolist()
-        for c, a, b in zip(owners[starts].tolist(), starts, ends):
-            tops[c] = dict(zip(t[a:b], v[a:b]))  # DOC_TERMS <= STORY_TERMS: all of them
+        _dicts_by_owner(ent_lab[idx], names[vecs.term[idx]], np.round(vecs.weight[idx], 5), tops)
 
     # several members: sum by (cluster, term), each with the entry where the cluster first met
     # it (its place in the dict add() builds); bincount adds in entry order, that is by member
@@ -686,16 +679,7 @@ def _centroids(clusters: list[list[int]], founders: list[str], vecs: _DocTerms, 
         pos[strong] = np.arange(len(uc)) - start[pc[strong]]
         top = strong[pos[strong] < STORY_TERMS]
 
-        def split(sel: np.ndarray, values: np.ndarray, into: list[Any]) -> None:
-            t, v = names[pt[sel]].tolist(), values.tolist()
-            owners = pc[sel]
-            cut = np.flatnonzero(np.diff(owners)) + 1
-            starts = np.concatenate(([0], cut)).tolist()
-            ends = np.concatenate((cut, [len(sel)])).tolist()
-            for c, a, b in zip(owners[starts].tolist(), starts, ends):
-                into[c] = dict(zip(t[a:b], v[a:b]))
-
-        split(top, np.round(sums[top], 5), tops)
+        _dicts_by_owner(pc[top], names[pt[top]], np.round(sums[top], 5), tops)
         if with_terms:
             small = count[pc] <= 2 * STORY_TERMS
             met = np.lexsort((first, pc))  # insertion order within each cluster
@@ -704,7 +688,7 @@ def _centroids(clusters: list[list[int]], founders: list[str], vecs: _DocTerms, 
             key = np.where(small, rank_met, pos)  # small clusters in insertion order, others by strength
             order = np.flatnonzero(small | (pos < STORY_TERMS))
             order = order[np.lexsort((key[order], pc[order]))]
-            split(order, sums[order], terms)
+            _dicts_by_owner(pc[order], names[pt[order]], sums[order], terms)
 
     out: list[_Story] = []
     for c, members in enumerate(clusters):
@@ -720,6 +704,19 @@ def _centroids(clusters: list[list[int]], founders: list[str], vecs: _DocTerms, 
                           last_day=max(dated) if dated else None, n=len(members), terms=terms[c] or {},
                           emb=e, dirty=True, _top=tops[c] or {}))
     return out
+
+
+def _dicts_by_owner(owners: np.ndarray, keys: np.ndarray, values: np.ndarray, into: list[Any]) -> None:
+    """``into[c]``: a dict of the keys and values whose owner is ``c``, in their order. Each
+    owner's entries are contiguous."""
+    if not len(owners):
+        return
+    k, v = keys.tolist(), values.tolist()
+    cut = np.flatnonzero(np.diff(owners)) + 1
+    starts = np.concatenate(([0], cut)).tolist()
+    ends = np.concatenate((cut, [len(owners)])).tolist()
+    for c, a, b in zip(owners[starts].tolist(), starts, ends):
+        into[c] = dict(zip(k[a:b], v[a:b]))
 
 
 def _doc_weight_term_order(doc: np.ndarray, w: np.ndarray, term_rank: np.ndarray, n_docs: int, n_terms: int,
