@@ -432,3 +432,44 @@ def test_candidate_pairs_are_the_same_on_one_thread_and_two(monkeypatch: pytest.
         got.append(g._candidate_pairs(X, emb, day, vocab, dfs, n))
     assert len(got[0][0]) > 100
     assert all(np.array_equal(a, b) for a, b in zip(got[0], got[1]))
+
+
+def test_strict_top_per_row_keeps_k_by_count_then_weight_then_column() -> None:
+    from scipy import sparse
+
+    from newsprism.stories import _strict_top_per_row
+
+    count = sparse.csr_matrix(np.array([[1, 1, 1, 1, 2, 0],
+                                        [1, 1, 0, 0, 0, 0]], dtype=np.float32))
+    weight = sparse.csr_matrix(np.array([[0.1, 0.3, 0.3, 0.2, 0.05, 0],
+                                         [0.5, 0.5, 0, 0, 0, 0]], dtype=np.float32))
+    got = _strict_top_per_row(count, weight, 3).toarray()
+    # row 0: the count of 2 first, then the two heaviest of the tied ones (0.3, 0.3; the lower
+    # column first among those is moot, both fit); row 1 has fewer than k and keeps both
+    assert (got[0] > 0).tolist() == [False, True, True, False, True, False]
+    assert (got[1] > 0).tolist() == [True, True, False, False, False, False]
+    got = _strict_top_per_row(count, weight, 2).toarray()
+    assert (got[0] > 0).tolist() == [False, True, False, False, True, False]  # tie on weight: lower column
+    with pytest.raises(ValueError):
+        _strict_top_per_row(count, sparse.csr_matrix(np.ones((2, 6), dtype=np.float32)), 2)
+
+
+def test_an_undated_article_gets_at_most_its_share_of_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a rare term shared by many undated articles: ties on the count of shared terms used to
+    # keep every partner, so candidates grew with the corpus
+    from scipy import sparse
+
+    import newsprism.stories as stories_mod
+
+    n = 40
+    dense = np.zeros((n, 3), dtype=np.float32)
+    dense[:, 0] = 1.0  # every article has the shared term
+    dense[:, 1] = np.linspace(0.1, 0.9, n)  # and a weight that tells them apart
+    X = sparse.csr_matrix(dense)
+    day = np.full(n, -1, dtype=np.int64)
+    monkeypatch.setattr(stories_mod, "UNDATED_NEIGHBOURS", 5)
+    ii, jj, _ = GroupStories()._candidate_pairs(X, None, day, {"a": 0, "b": 1, "c": 2},
+                                                {"a": 3, "b": 3, "c": 3}, 1000)
+    # at most five chosen by each (all 780 pairs before); the five heaviest are everyone's choice
+    assert n * 5 // 2 <= len(ii) <= n * 5
+    assert len(set(zip(ii.tolist(), jj.tolist()))) == len(ii)
