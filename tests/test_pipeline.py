@@ -110,82 +110,74 @@ def test_document_stage_after_a_corpus_stage_sees_its_output(tmp_path) -> None:
         assert st.search_articles("marked")[1] == 1 and st.pending_index() == 0
 
 
-def test_a_failed_background_write_fails_the_run(tmp_path) -> None:
+def _analyze_with_corpus_stage(tmp_path, run, db: str = "s.db"):
+    """``analyze`` one short article through Clean and a corpus stage whose ``run(docs, ctx)``
+    is ``run``."""
     from newsprism.analyze import analyze
     from newsprism.clean import Clean
     from newsprism.pipeline import CorpusStage
 
-    class Saver(CorpusStage):
-        name = "saver"
+    class Probe(CorpusStage):
+        name = "probe"
         requires = ("clean_text",)
 
         def run(self, docs, ctx):
-            ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
-            return docs
+            return run(docs, ctx)
 
-    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    src = tmp_path / "a.txt"
+    src.write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
+    return analyze([src], db=tmp_path / db, pipeline=Pipeline([Clean(), Probe()]))
+
+
+def test_a_failed_background_write_fails_the_run(tmp_path) -> None:
+    def run(docs, ctx):
+        ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
+        return docs
+
     with pytest.raises(Exception, match="no_such_table"):
-        analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))
+        _analyze_with_corpus_stage(tmp_path, run)
 
 
 def test_a_waited_background_write_has_run_when_write_returns(tmp_path) -> None:
     import time
 
-    from newsprism.analyze import analyze
-    from newsprism.clean import Clean
-    from newsprism.pipeline import CorpusStage
-
     seen: list[object] = []
 
-    class Saver(CorpusStage):
-        name = "saver"
-        requires = ("clean_text",)
+    def run(docs, ctx):
+        ran = []
+        assert ctx.writer is not None  # analyze runs corpus stages with its background writer
+        ctx.write(lambda store: (time.sleep(0.2), ran.append("first")))  # still running when...
+        ctx.write(lambda store: ran.append("waited"), wait=True)  # ...this is handed over
+        seen.append(list(ran))  # both jobs ran, in order, before write returned
+        ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
+        with pytest.raises(Exception, match="no_such_table"):  # the earlier job's error
+            ctx.write(lambda store: None, wait=True)
+        seen.append("raised")
+        return docs
 
-        def run(self, docs, ctx):
-            ran = []
-            assert ctx.writer is not None  # analyze runs corpus stages with its background writer
-            ctx.write(lambda store: (time.sleep(0.2), ran.append("first")))  # still running when...
-            ctx.write(lambda store: ran.append("waited"), wait=True)  # ...this is handed over
-            seen.append(list(ran))  # both jobs ran, in order, before write returned
-            ctx.write(lambda store: store.db.execute("INSERT INTO no_such_table VALUES (1)"))
-            with pytest.raises(Exception, match="no_such_table"):  # the earlier job's error
-                ctx.write(lambda store: None, wait=True)
-            seen.append("raised")
-            return docs
-
-    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
     with pytest.raises(Exception, match="no_such_table"):  # and the run still fails
-        analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Saver()]))
+        _analyze_with_corpus_stage(tmp_path, run)
     assert seen == [["first", "waited"], "raised"]
 
 
 def test_a_run_settles_its_objects_out_of_the_collectors_sight_and_hands_them_back(tmp_path) -> None:
     import gc
 
-    from newsprism.analyze import analyze
-    from newsprism.clean import Clean
-    from newsprism.pipeline import CorpusStage
-
     frozen_during: list[int] = []
 
-    class Look(CorpusStage):
-        name = "look"
-        requires = ("clean_text",)
+    def run(docs, ctx):
+        frozen_during.append(gc.get_freeze_count())
+        return docs
 
-        def run(self, docs, ctx):
-            frozen_during.append(gc.get_freeze_count())
-            return docs
-
-    (tmp_path / "a.txt").write_text("Harbour cranes stood idle on Monday as dock workers walked out over pay.\n")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
-    analyze([tmp_path / "a.txt"], db=tmp_path / "s.db", pipeline=Pipeline([Clean(), Look()]))
+    _analyze_with_corpus_stage(tmp_path, run)
     assert frozen_during[-1] > 0  # the mapped articles were settled before the corpus stages
     assert gc.get_freeze_count() == 0 and gc.isenabled()  # and handed back after the run
     # a caller that froze objects of its own keeps them frozen, and the run leaves the collector alone
     gc.freeze()
     try:
         before = gc.get_freeze_count()
-        analyze([tmp_path / "a.txt"], db=tmp_path / "t.db", pipeline=Pipeline([Clean(), Look()]))
+        _analyze_with_corpus_stage(tmp_path, run, db="t.db")
         assert frozen_during[-1] == before and gc.get_freeze_count() == before
     finally:
         gc.unfreeze()
